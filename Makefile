@@ -1,0 +1,52 @@
+# Two commands matter: `make run` and `make test`. Everything else is a step of theirs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test install chromium lint messages messages-check bench help
+
+help:
+	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
+	@echo "make test   - run every test (unit, integration, browser)"
+	@echo "make lint   - ruff, mypy, import-linter, migrations and translations checks"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# Re-install whenever the lock changes.
+$(VENV)/.installed: requirements-dev.lock | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements-dev.lock
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(BIN)/python -m cop_platform.embedded run
+
+# Browser tests use Debian's Chromium; never a downloaded browser.
+chromium:
+	@command -v chromium >/dev/null || { \
+		echo "Installing Debian's chromium for the browser tests..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: install chromium
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy .
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemigrations --check --dry-run
+
+# Extract new strings into the catalogues and compile them (needs gettext).
+messages: install
+	@command -v xgettext >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; }
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages -l nl -l en \
+		--ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages \
+		--ignore=.venv --ignore=var

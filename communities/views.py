@@ -1,0 +1,16 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from communities.permissions import can_read_community, get_community_for_user_or_404, role_in
+from communities.selectors import community_detail_context
+
+
+def community_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community = get_community_for_user_or_404(request.user, slug)
+    context = {
+        "community": community,
+        "role": role_in(request.user, community),
+        "can_read": can_read_community(request.user, community),
+        **community_detail_context(community),
+    }
+    return render(request, "communities/community_detail.html", context)

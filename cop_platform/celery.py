@@ -1,0 +1,24 @@
+"""The Celery app: broker on Redis, JSON only, settings under CELERY_* in settings.py.
+
+The beat schedule lives here, in code, so that it is reviewed and versioned like the
+tasks it names.
+"""
+
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cop_platform.settings")
+
+app = Celery("cop_platform")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+app.conf.beat_schedule = {
+    # Every night at 03:17: forget sign-ups whose address was never verified.
+    "members.purge_unverified_accounts": {
+        "task": "members.purge_unverified_accounts",
+        "schedule": crontab(hour=3, minute=17),
+    },
+}

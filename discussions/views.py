@@ -1,0 +1,24 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from communities.permissions import get_community_for_user_or_404
+from discussions.permissions import can_start_thread, get_thread_for_user_or_404
+from discussions.selectors import reply_list_for_thread, thread_list_for_community
+from discussions.tree import reply_tree
+
+
+def thread_list_view(request: HttpRequest, slug: str) -> HttpResponse:
+    community = get_community_for_user_or_404(request.user, slug)
+    context = {
+        "community": community,
+        "threads": thread_list_for_community(request.user, community)[:50],
+        "can_start_thread": can_start_thread(request.user, community),
+    }
+    return render(request, "discussions/thread_list.html", context)
+
+
+def thread_detail_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+    thread = get_thread_for_user_or_404(request.user, thread_id)
+    replies = reply_list_for_thread(request.user, thread)
+    context = {"thread": thread, "community": thread.community, "replies": reply_tree(replies)}
+    return render(request, "discussions/thread_detail.html", context)

@@ -1,0 +1,35 @@
+from django import forms
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from members.models import TIME_ZONE_CHOICES, User
+
+
+class SignupForm(forms.Form):
+    """Extra fields on allauth's sign-up form (which itself asks only for the address)."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=80,
+        help_text=_("How other members see you. You can change it later."),
+    )
+
+    def signup(self, request: HttpRequest, user: User) -> None:
+        # Called by allauth before the user is saved; start in the language the
+        # visitor was using.
+        user.display_name = self.cleaned_data["display_name"].strip()
+        language = get_language() or settings.LANGUAGE_CODE
+        if language in dict(settings.LANGUAGES):
+            user.language = language
+
+
+class AccountForm(forms.Form):
+    display_name = forms.CharField(label=_("Display name"), max_length=80)
+    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=TIME_ZONE_CHOICES,
+        help_text=_("Dates and times are shown in this zone."),
+    )
