@@ -1,7 +1,8 @@
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from communities.permissions import get_community_for_user_or_404
+from communities.permissions import can_read_community, get_community_for_user_or_404
 from discussions.permissions import can_start_thread, get_thread_for_user_or_404
 from discussions.selectors import reply_list_for_thread, thread_list_for_community
 from discussions.tree import reply_tree
@@ -9,6 +10,8 @@ from discussions.tree import reply_tree
 
 def thread_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
+    if not can_read_community(request.user, community):
+        raise PermissionDenied
     context = {
         "community": community,
         "threads": thread_list_for_community(request.user, community)[:50],

@@ -1,7 +1,6 @@
 from django import forms
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from members.models import TIME_ZONE_CHOICES, User
@@ -17,12 +16,7 @@ class SignupForm(forms.Form):
     )
 
     def signup(self, request: HttpRequest, user: User) -> None:
-        # Called by allauth before the user is saved; start in the language the
-        # visitor was using.
-        user.display_name = self.cleaned_data["display_name"].strip()
-        language = get_language() or settings.LANGUAGE_CODE
-        if language in dict(settings.LANGUAGES):
-            user.language = language
+        """allauth's hook; members.adapters.AccountAdapter.save_user stores the fields."""
 
 
 class AccountForm(forms.Form):

@@ -1,0 +1,60 @@
+"""Personas (style guide §8): one community, everyone's standing in it set through
+services, so each test reads as a sentence about one kind of person."""
+
+import pytest
+
+from communities.models import Community, Membership
+from communities.services import community_create, membership_grant
+from members.models import User
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def site_admin(db: None) -> User:
+    return UserFactory(is_staff=True, is_superuser=True, display_name="Ada Admin")
+
+
+@pytest.fixture
+def facilitator(db: None) -> User:
+    return UserFactory(display_name="Fenna Facilitator")
+
+
+@pytest.fixture
+def community(site_admin: User, facilitator: User) -> Community:
+    return community_create(
+        creator=site_admin,
+        facilitator=facilitator,
+        name="E-health projectleiders",
+        slug="e-health",
+        focus="E-health invoeren.",
+        urgency="Iedereen vindt het wiel opnieuw uit.",
+        member_value="Antwoorden van vakgenoten.",
+        charter="Wat hier besproken wordt, blijft hier.",
+        visibility=Community.Visibility.MEMBERS,
+    )
+
+
+def _with_role(community: Community, admin: User, role: int, **user_fields: object) -> User:
+    user = UserFactory(**user_fields)
+    membership_grant(community=community, user=user, role=role, granted_by=admin)
+    return user
+
+
+@pytest.fixture
+def member(community: Community, site_admin: User) -> User:
+    return _with_role(community, site_admin, Membership.Role.MEMBER, display_name="Mira Member")
+
+
+@pytest.fixture
+def core_member(community: Community, site_admin: User) -> User:
+    return _with_role(community, site_admin, Membership.Role.CORE, display_name="Cor Core")
+
+
+@pytest.fixture
+def sponsor(community: Community, site_admin: User) -> User:
+    return _with_role(community, site_admin, Membership.Role.SPONSOR, display_name="Sam Sponsor")
+
+
+@pytest.fixture
+def outsider(db: None) -> User:
+    return UserFactory(display_name="Otto Outsider")

@@ -1,0 +1,163 @@
+"""Accounts: sign-up and login by emailed code, no enumeration, logout by POST."""
+
+import re
+
+import pytest
+import time_machine
+from django.core import mail
+from django.db import IntegrityError
+from django.test import Client
+from django.utils import timezone
+
+from members.models import User
+from tests.factories import UserFactory
+
+CODE = re.compile(r"^\s*([A-Z0-9]{4}-[A-Z0-9]{4}|[A-Z0-9]{6,8})\s*$", re.MULTILINE)
+
+pytestmark = pytest.mark.django_db
+
+
+def _last_code() -> str:
+    match = CODE.search(mail.outbox[-1].body)
+    assert match, mail.outbox[-1].body
+    return match.group(1)
+
+
+def _request_login_code(client: Client, email: str):
+    return client.post("/accounts/login/code/", {"email": email})
+
+
+def test_signup_needs_no_password_and_the_emailed_code_signs_in(client: Client) -> None:
+    response = client.post(
+        "/accounts/signup/", {"email": "Nieuw@Example.org", "display_name": "Nina Nieuw"}
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email__iexact="nieuw@example.org")
+    assert user.display_name == "Nina Nieuw"
+    assert not user.has_usable_password()
+    assert "_auth_user_id" not in client.session  # not signed in before verifying
+
+    response = client.post(response["Location"], {"code": _last_code()})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_login_by_code_signs_in_a_known_member(client: Client) -> None:
+    user = UserFactory(email="mira@example.org")
+    response = _request_login_code(client, "MIRA@example.org")
+    assert response.status_code == 302
+    response = client.post(response["Location"], {"code": _last_code()})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(user.pk)
+
+
+def test_unknown_address_gets_the_same_answer_as_a_known_one() -> None:
+    UserFactory(email="known@example.org")
+    known = _request_login_code(Client(), "known@example.org")
+    unknown = _request_login_code(Client(), "nobody@example.org")
+    assert (known.status_code, known["Location"]) == (unknown.status_code, unknown["Location"])
+    # Both get an email; the unknown one says there is no account, not a code.
+    assert len(mail.outbox) == 2
+
+
+def test_a_login_code_is_single_use(client: Client) -> None:
+    UserFactory(email="once@example.org")
+    confirm_url = _request_login_code(client, "once@example.org")["Location"]
+    code = _last_code()
+    assert client.post(confirm_url, {"code": code}).status_code == 302
+    client.post("/accounts/logout/")
+    second = client.post(confirm_url, {"code": code})
+    assert "_auth_user_id" not in client.session
+    assert second.status_code in (200, 302)
+
+
+def test_a_login_code_expires(client: Client) -> None:
+    UserFactory(email="late@example.org")
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        confirm_url = _request_login_code(client, "late@example.org")["Location"]
+        code = _last_code()
+        traveller.shift(11 * 60)
+        client.post(confirm_url, {"code": code})
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_wrong_code_does_not_sign_in(client: Client) -> None:
+    UserFactory(email="guess@example.org")
+    confirm_url = _request_login_code(client, "guess@example.org")["Location"]
+    response = client.post(confirm_url, {"code": "AAAA-AAAA"})
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_logout_needs_a_post(client: Client) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/accounts/logout/")
+    assert client.session.get("_auth_user_id") == str(user.pk)
+    client.post("/accounts/logout/")
+    assert "_auth_user_id" not in client.session
+
+
+def test_pages_need_login_by_default(client: Client) -> None:
+    response = client.get("/account/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/code/")
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/code/", "/accounts/signup/", "/health/"])
+def test_public_pages_are_open(client: Client, path: str) -> None:
+    assert client.get(path).status_code == 200
+
+
+def test_email_is_unique_whatever_its_case() -> None:
+    UserFactory(email="same@example.org")
+    with pytest.raises(IntegrityError):
+        User.objects.create(email="SAME@example.org")
+
+
+def test_account_page_saves_name_language_and_time_zone(client: Client) -> None:
+    user = UserFactory(language="nl")
+    client.force_login(user)
+    response = client.post(
+        "/account/",
+        {"display_name": "Nieuwe Naam", "language": "en", "time_zone": "Europe/London"},
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert (user.display_name, user.language, user.time_zone) == (
+        "Nieuwe Naam",
+        "en",
+        "Europe/London",
+    )
+    assert client.get("/account/")["Content-Language"] == "en"
+
+
+def test_account_page_explains_bad_input(client: Client) -> None:
+    client.force_login(UserFactory())
+    response = client.post("/account/", {"display_name": "", "language": "xx", "time_zone": "Mars"})
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"display_name", "language", "time_zone"}
+
+
+def test_language_switcher_remembers_the_choice_on_the_account(client: Client) -> None:
+    user = UserFactory(language="nl")
+    client.force_login(user)
+    response = client.post("/account/language/", {"language": "en", "next": "/account/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/account/"
+    user.refresh_from_db()
+    assert user.language == "en"
+
+
+def test_language_switcher_does_not_redirect_elsewhere(client: Client) -> None:
+    response = client.post(
+        "/account/language/", {"language": "en", "next": "https://evil.example.com/"}
+    )
+    assert response["Location"] == "/"
+
+
+def test_anonymous_visitors_see_the_chosen_language(client: Client) -> None:
+    client.post("/account/language/", {"language": "en", "next": "/"})
+    assert client.get("/")["Content-Language"] == "en"
+    client.post("/account/language/", {"language": "nl", "next": "/"})
+    assert client.get("/")["Content-Language"] == "nl"
