@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404
 
 from communities.models import Community, Membership
 from members.models import User
+from members.types import Viewer
 
 _ROLE_CACHE_ATTR = "_community_roles"
 
@@ -26,7 +27,7 @@ class Role(IntEnum):
     FACILITATOR = Membership.Role.FACILITATOR.value
 
 
-def role_in(user: User, community: Community) -> Role:
+def role_in(user: Viewer, community: Community) -> Role:
     """The user's active role in the community, computed once per user object
     (and so once per request, as each request has its own user object)."""
     if not user.is_authenticated:
@@ -55,7 +56,7 @@ def _active_member_of(user: User, min_role: Membership.Role | None = None) -> Q:
     return Q(pk__in=memberships.values("community_id"))
 
 
-def communities_visible_to(user: User) -> QuerySet[Community]:
+def communities_visible_to(user: Viewer) -> QuerySet[Community]:
     """Communities whose existence the user may know of: listed ones, and any they are
     in, invited to or have asked to join. Site admins see all."""
     if not user.is_authenticated:
@@ -69,7 +70,7 @@ def communities_visible_to(user: User) -> QuerySet[Community]:
     return Community.objects.filter(Q(is_listed=True) | Q(pk__in=involved))
 
 
-def communities_readable_by(user: User) -> QuerySet[Community]:
+def communities_readable_by(user: Viewer) -> QuerySet[Community]:
     """Communities whose discussions the user may read: members (not sponsors by that
     role alone) everywhere they are active, anyone signed in where the community opens
     its content to all and lists itself. Site admins read all."""
@@ -83,12 +84,12 @@ def communities_readable_by(user: User) -> QuerySet[Community]:
     return Community.objects.filter(open_to_all | _active_member_of(user, Membership.Role.MEMBER))
 
 
-def get_community_for_user_or_404(user: User, slug: str) -> Community:
+def get_community_for_user_or_404(user: Viewer, slug: str) -> Community:
     # One 404 for missing and hidden: a slug must not reveal that a community exists.
     return get_object_or_404(communities_visible_to(user), slug=slug)
 
 
-def can_read_community(user: User, community: Community) -> bool:
+def can_read_community(user: Viewer, community: Community) -> bool:
     if user.is_authenticated and user.is_staff:
         return True
     if role_in(user, community) >= Role.MEMBER:

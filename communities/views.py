@@ -1,11 +1,12 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from communities.permissions import can_read_community, get_community_for_user_or_404, role_in
 from communities.selectors import community_detail_context
+from members.types import AuthenticatedHttpRequest
 
 
-def community_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
+def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     context = {
         "community": community,

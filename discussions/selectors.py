@@ -5,10 +5,10 @@ from django.db.models import QuerySet
 from communities.models import Community
 from discussions.models import Reply, Thread
 from discussions.permissions import replies_visible_to, threads_visible_to
-from members.models import User
+from members.types import Viewer
 
 
-def thread_list_for_community(user: User, community: Community) -> QuerySet[Thread]:
+def thread_list_for_community(user: Viewer, community: Community) -> QuerySet[Thread]:
     return (
         threads_visible_to(user)
         .filter(community=community)
@@ -17,7 +17,7 @@ def thread_list_for_community(user: User, community: Community) -> QuerySet[Thre
     )
 
 
-def thread_list_recent(user: User, limit: int = 10) -> QuerySet[Thread]:
+def thread_list_recent(user: Viewer, limit: int = 10) -> QuerySet[Thread]:
     """The latest activity across every community the user may read."""
     return (
         threads_visible_to(user)
@@ -26,7 +26,7 @@ def thread_list_recent(user: User, limit: int = 10) -> QuerySet[Thread]:
     )
 
 
-def reply_list_for_thread(user: User, thread: Thread) -> QuerySet[Reply]:
+def reply_list_for_thread(user: Viewer, thread: Thread) -> QuerySet[Reply]:
     """Every reply of the thread in one query, in the order they were written."""
     return (
         replies_visible_to(user)

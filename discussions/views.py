@@ -1,14 +1,15 @@
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from communities.permissions import can_read_community, get_community_for_user_or_404
 from discussions.permissions import can_start_thread, get_thread_for_user_or_404
 from discussions.selectors import reply_list_for_thread, thread_list_for_community
 from discussions.tree import reply_tree
+from members.types import AuthenticatedHttpRequest
 
 
-def thread_list_view(request: HttpRequest, slug: str) -> HttpResponse:
+def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     if not can_read_community(request.user, community):
         raise PermissionDenied
@@ -20,7 +21,7 @@ def thread_list_view(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "discussions/thread_list.html", context)
 
 
-def thread_detail_view(request: HttpRequest, thread_id: int) -> HttpResponse:
+def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     replies = reply_list_for_thread(request.user, thread)
     context = {"thread": thread, "community": thread.community, "replies": reply_tree(replies)}

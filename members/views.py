@@ -10,9 +10,10 @@ from django.views.i18n import set_language
 
 from members.forms import AccountForm
 from members.services import user_set_language, user_update_preferences
+from members.types import AuthenticatedHttpRequest
 
 
-def account_view(request: HttpRequest) -> HttpResponse:
+def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
         form = AccountForm(request.POST)
@@ -26,7 +27,7 @@ def account_view(request: HttpRequest) -> HttpResponse:
                 settings.LANGUAGE_COOKIE_NAME,
                 user.language,
                 secure=settings.LANGUAGE_COOKIE_SECURE,
-                samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+                samesite="Lax",
             )
             return response
     else:

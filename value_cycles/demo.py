@@ -6,12 +6,13 @@ the services, so demo data obeys the same rules as real use.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import transaction
 
 from communities.models import Community, Membership
 from communities.services import community_create, membership_grant
-from discussions.models import Thread
+from discussions.models import Reply, Thread
 from discussions.services import reply_create, thread_create
 from members.models import Organization, User
 
@@ -61,7 +62,7 @@ PERSONAS = [
     ),
 ]
 
-COMMUNITIES = [
+COMMUNITIES: list[dict[str, Any]] = [
     {
         "slug": "e-health-projectleiders",
         "name": "Netwerk e-health projectleiders",
@@ -137,7 +138,7 @@ COMMUNITIES = [
     },
 ]
 
-THREADS = [
+THREADS: list[dict[str, Any]] = [
     {
         "community": "e-health-projectleiders",
         "author": "mira",
@@ -265,7 +266,7 @@ def load_demo_data() -> dict[str, int]:
             title=spec["title"],
             body=spec["body"],
         )
-        written = []
+        written: list[Reply] = []
         for key, body, parent_index in spec["replies"]:
             parent = written[parent_index] if parent_index is not None else None
             written.append(reply_create(thread=thread, author=users[key], body=body, parent=parent))
