@@ -1,5 +1,8 @@
+from datetime import datetime
+
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +67,7 @@ class Community(models.Model):
         verbose_name=_("sponsoring organisations"),
     )
     created_at = models.DateTimeField(default=timezone.now)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["name"]
@@ -82,6 +86,10 @@ class Community(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("communities:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_members_only(self) -> bool:
+        return self.is_confidential or self.visibility == self.Visibility.MEMBERS
 
 
 class Membership(models.Model):
@@ -108,7 +116,14 @@ class Membership(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     charter_version_accepted = models.PositiveIntegerField(null=True, blank=True)
     charter_accepted_at = models.DateTimeField(null=True, blank=True)
+    request_message = models.TextField(_("message to the facilitators"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("membership")
@@ -122,3 +137,118 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.get_role_display()})"
+
+    @property
+    def needs_charter_acceptance(self) -> bool:
+        """True when the charter changed since this member last accepted it."""
+        return self.charter_version_accepted != self.community.charter_version
+
+
+class StageChange(models.Model):
+    """The community's stage history, kept as facilitators move it."""
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=20, choices=Community.Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=20, choices=Community.Stage.choices)
+    note = models.TextField(_("note"), blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    changed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.from_stage} -> {self.to_stage}"
+
+
+class Invitation(models.Model):
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        REVOKED = "revoked", _("Revoked")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("email address"))
+    # Stored as a SHA-256 digest: a database leak must not hand out working links.
+    token_hash = models.CharField(max_length=64, unique=True)
+    message = models.TextField(_("personal message"), blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    last_sent_at = models.DateTimeField(default=timezone.now)
+    send_count = models.PositiveSmallIntegerField(default=1)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        constraints = [
+            # One open invitation per address per community.
+            models.UniqueConstraint(
+                "community",
+                Lower("email"),
+                condition=models.Q(state="pending"),
+                name="communities_one_pending_invitation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} to {self.community}"
+
+    def is_expired(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.expires_at
+
+
+class AuditEvent(models.Model):
+    """Who changed what about a community and its memberships, for facilitators and
+    site admins. Rows are only ever added."""
+
+    class Action(models.TextChoices):
+        COMMUNITY_CREATED = "community_created", _("created the community")
+        COMMUNITY_UPDATED = "community_updated", _("changed the community settings")
+        CHARTER_CHANGED = "charter_changed", _("changed the way of working")
+        STAGE_CHANGED = "stage_changed", _("moved the community to another stage")
+        JOINED = "joined", _("joined")
+        REQUESTED = "requested", _("asked to join")
+        APPROVED = "approved", _("approved a request")
+        DECLINED = "declined", _("declined a request")
+        INVITED = "invited", _("invited someone")
+        INVITATION_RESENT = "invitation_resent", _("resent an invitation")
+        INVITATION_REVOKED = "invitation_revoked", _("revoked an invitation")
+        INVITATION_ACCEPTED = "invitation_accepted", _("accepted an invitation")
+        ROLE_CHANGED = "role_changed", _("changed a role")
+        REMOVED = "removed", _("removed a member")
+        LEFT = "left", _("left")
+        CHARTER_ACCEPTED = "charter_accepted", _("accepted the way of working")
+
+    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=30, choices=Action.choices)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Addresses (invitations) and old/new values; never message bodies.
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["community", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.community}: {self.action}"

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
 
 TIME_ZONE_CHOICES = [(tz, tz) for tz in sorted(zoneinfo.available_timezones())]
 
@@ -83,6 +85,25 @@ class User(AbstractBaseUser, PermissionsMixin):
         verbose_name=_("organisation"),
     )
     job_title = models.CharField(_("job title"), max_length=120, blank=True)
+    bio = models.TextField(_("about me"), max_length=1000, blank=True)
+    avatar = models.ImageField(_("photo"), upload_to="avatars/", blank=True)
+    expertise = TaggableManager(
+        verbose_name=_("expertise"),
+        through="TaggedExpertise",
+        related_name="experts",
+        blank=True,
+        help_text=_("What you know about and could help others with."),
+    )
+    interests = TaggableManager(
+        verbose_name=_("interests"),
+        through="TaggedInterest",
+        related_name="interested",
+        blank=True,
+        help_text=_("What you want to learn more about."),
+    )
+    # Who may see each optional profile field; missing keys mean the default
+    # (people who share a community with this person). See members.permissions.
+    field_visibility = models.JSONField(_("who sees what"), default=dict, blank=True)
     is_staff = models.BooleanField(_("site admin"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
@@ -114,3 +135,23 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.name
+
+
+class TaggedExpertise(TaggedItemBase):
+    content_object = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="expertise_items"
+    )
+
+    class Meta:
+        verbose_name = _("expertise tag")
+        verbose_name_plural = _("expertise tags")
+
+
+class TaggedInterest(TaggedItemBase):
+    content_object = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="interest_items"
+    )
+
+    class Meta:
+        verbose_name = _("interest tag")
+        verbose_name_plural = _("interest tags")

@@ -1,0 +1,42 @@
+# One image for every application service in docker-compose.yml: web (the default
+# command), migrate, worker and beat differ only in their command.
+FROM python:3.11-slim
+
+# The locations are fixed in the image, not left to .env: static files are collected
+# at build time and must be found where they were put, and /app/var and /app/media are
+# the mount points of named volumes in docker-compose.yml.
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    COP_VAR_DIR=/app/var \
+    DJANGO_STATIC_ROOT=/app/staticfiles \
+    DJANGO_MEDIA_ROOT=/app/media \
+    WEB_CONCURRENCY=3
+
+RUN groupadd --system --gid 10001 cop \
+    && useradd --system --uid 10001 --gid cop --home-dir /app --no-create-home cop
+
+WORKDIR /app
+
+# Dependencies before the code, so that a code change reuses this layer.
+COPY requirements.lock ./
+RUN pip install --no-cache-dir -r requirements.lock
+
+# The code stays owned by root: the app user can write only to its volumes.
+COPY . .
+
+# Settings refuse to load without a secret key; this one exists only for the length of
+# this command and is not stored in the image.
+RUN DJANGO_SECRET_KEY=collectstatic-only-build-time-key-not-used-at-run-time \
+    DJANGO_READ_DOT_ENV_FILE=0 \
+    python manage.py collectstatic --noinput \
+    && mkdir -p /app/var /app/media \
+    && chown cop:cop /app/var /app/media
+
+USER cop
+
+EXPOSE 8000
+
+# No HEALTHCHECK here: worker and beat run this image too and serve no HTTP; the web
+# healthcheck is in docker-compose.yml. gunicorn reads WEB_CONCURRENCY for --workers.
+CMD ["gunicorn", "cop_platform.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
