@@ -105,6 +105,7 @@ class Membership(models.Model):
         INVITED = "invited", _("Invited")
         REQUESTED = "requested", _("Requested")
         ACTIVE = "active", _("Active")
+        DECLINED = "declined", _("Declined")
         LEFT = "left", _("Left")
         REMOVED = "removed", _("Removed")
 

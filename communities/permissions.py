@@ -100,3 +100,46 @@ def can_read_community(user: Viewer, community: Community) -> bool:
         and not community.is_confidential
         and community.is_listed
     )
+
+
+def is_site_admin(user: Viewer) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+def can_create_community(user: Viewer) -> bool:
+    """Site admins, and the people they allowed (the `add_community` permission)."""
+    return is_site_admin(user) or bool(
+        user.is_authenticated and user.has_perm("communities.add_community")
+    )
+
+
+def can_manage_community(user: Viewer, community: Community) -> bool:
+    """Edit settings, charter and stage; approve, invite, change roles, see the audit log."""
+    return is_site_admin(user) or role_in(user, community) >= Role.FACILITATOR
+
+
+def can_join(user: Viewer, community: Community) -> bool:
+    """One-click join: open communities, for people not already active in them."""
+    return (
+        user.is_authenticated
+        and community.join_policy == Community.JoinPolicy.OPEN
+        and role_in(user, community) == Role.NONE
+    )
+
+
+def can_request_to_join(user: Viewer, community: Community) -> bool:
+    return (
+        user.is_authenticated
+        and community.join_policy == Community.JoinPolicy.APPROVAL
+        and role_in(user, community) == Role.NONE
+    )
+
+
+def community_recipients(community: Community, min_role: Role = Role.MEMBER) -> QuerySet[User]:
+    """Active members of at least `min_role` who may be told about the community."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__community=community,
+        memberships__state=Membership.State.ACTIVE,
+        memberships__role__gte=min_role,
+    )

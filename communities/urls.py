@@ -1,9 +1,12 @@
-from django.urls import path
+"""Each views module declares its own urlpatterns; fixed paths come before <slug>."""
 
-from communities import views
+from communities.views import communities, invitations, memberships, people
 
 app_name = "communities"
 
 urlpatterns = [
-    path("<slug:slug>/", views.community_detail_view, name="detail"),
+    *invitations.urlpatterns,
+    *communities.urlpatterns,
+    *memberships.urlpatterns,
+    *people.urlpatterns,
 ]

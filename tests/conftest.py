@@ -4,7 +4,8 @@ services, so each test reads as a sentence about one kind of person."""
 import pytest
 
 from communities.models import Community, Membership
-from communities.services import community_create, membership_grant
+from communities.services.communities import community_create
+from communities.services.memberships import membership_grant
 from members.models import User
 from tests.factories import UserFactory
 

@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from communities.models import Community, Membership
-from communities.services import community_create, membership_grant
+from communities.services.communities import community_create
+from communities.services.memberships import membership_accept_charter, membership_grant
 from discussions.models import Reply, Thread
 from discussions.services import reply_create, thread_create
 from members.models import Organization, User
@@ -252,6 +253,7 @@ def load_demo_data() -> dict[str, int]:
             community = community_create(creator=admin, facilitator=facilitator, **spec)
             for key, role in members.items():
                 membership_grant(community=community, user=users[key], role=role, granted_by=admin)
+                membership_accept_charter(community=community, user=users[key])
             created["communities"] += 1
         communities[community.slug] = community
 

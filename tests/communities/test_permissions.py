@@ -10,7 +10,8 @@ from communities.permissions import (
     communities_visible_to,
     role_in,
 )
-from communities.services import community_create, membership_grant
+from communities.services.communities import community_create
+from communities.services.memberships import membership_grant
 from members.models import User
 from tests.factories import UserFactory
 

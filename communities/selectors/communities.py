@@ -41,3 +41,10 @@ def community_detail_context(community: Community) -> dict[str, object]:
         "facilitators": list(community_facilitators(community)),
         "member_count": community.memberships.filter(state=Membership.State.ACTIVE).count(),
     }
+
+
+def membership_for(user: User, community: Community) -> Membership | None:
+    """The user's membership row in any state (invited, requested, left...), or None."""
+    if not user.is_authenticated:
+        return None
+    return Membership.objects.filter(community=community, user=user).first()

@@ -1,8 +1,9 @@
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import path
 
 from communities.permissions import can_read_community, get_community_for_user_or_404, role_in
-from communities.selectors import community_detail_context
+from communities.selectors.communities import community_detail_context
 from members.types import AuthenticatedHttpRequest
 
 
@@ -15,3 +16,8 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         **community_detail_context(community),
     }
     return render(request, "communities/community_detail.html", context)
+
+
+urlpatterns = [
+    path("<slug:slug>/", community_detail_view, name="detail"),
+]

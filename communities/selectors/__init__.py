@@ -1,0 +1,1 @@
+"""Reads on communities, always built on the permission querysets."""
