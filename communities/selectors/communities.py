@@ -2,29 +2,41 @@
 
 from django.db.models import Count, Q, QuerySet
 
-from communities.models import Community, Membership
+from communities.models import AuditEvent, Community, Membership, StageChange
 from communities.permissions import communities_visible_to
 from members.models import User
+from members.types import Viewer
+
+_ACTIVE = Q(memberships__state=Membership.State.ACTIVE)
+
+
+def _with_member_counts(queryset: QuerySet[Community]) -> QuerySet[Community]:
+    return queryset.annotate(active_members=Count("memberships", filter=_ACTIVE, distinct=True))
 
 
 def community_list_for_member(user: User) -> QuerySet[Community]:
     """The communities the user is an active member of, with their member counts."""
-    return (
-        communities_visible_to(user)
-        .filter(
-            pk__in=Membership.objects.filter(user=user, state=Membership.State.ACTIVE).values(
-                "community_id"
-            )
-        )
-        .annotate(
-            active_members=Count(
-                "memberships",
-                filter=Q(memberships__state=Membership.State.ACTIVE),
-                distinct=True,
-            )
-        )
-        .order_by("name")
-    )
+    mine = Membership.objects.filter(user=user, state=Membership.State.ACTIVE)
+    return _with_member_counts(
+        communities_visible_to(user).filter(pk__in=mine.values("community_id"))
+    ).order_by("name")
+
+
+def community_directory(
+    user: Viewer, *, query: str = "", language: str = "", stage: str = "", policy: str = ""
+) -> QuerySet[Community]:
+    """The directory: communities the viewer may know of, filtered and searched by name
+    and focus, with member counts."""
+    communities = communities_visible_to(user)
+    if query:
+        communities = communities.filter(Q(name__icontains=query) | Q(focus__icontains=query))
+    if language:
+        communities = communities.filter(language=language)
+    if stage:
+        communities = communities.filter(stage=stage)
+    if policy:
+        communities = communities.filter(join_policy=policy)
+    return _with_member_counts(communities).order_by("name", "pk")
 
 
 def community_facilitators(community: Community) -> QuerySet[User]:
@@ -32,7 +44,7 @@ def community_facilitators(community: Community) -> QuerySet[User]:
         memberships__community=community,
         memberships__state=Membership.State.ACTIVE,
         memberships__role=Membership.Role.FACILITATOR,
-    ).order_by("display_name")
+    ).order_by("display_name", "pk")
 
 
 def community_detail_context(community: Community) -> dict[str, object]:
@@ -43,8 +55,31 @@ def community_detail_context(community: Community) -> dict[str, object]:
     }
 
 
-def membership_for(user: User, community: Community) -> Membership | None:
+def membership_for(user: Viewer, community: Community) -> Membership | None:
     """The user's membership row in any state (invited, requested, left...), or None."""
     if not user.is_authenticated:
         return None
     return Membership.objects.filter(community=community, user=user).first()
+
+
+def pending_requests(community: Community) -> QuerySet[Membership]:
+    """Join requests waiting for a facilitator, oldest first. Callers check the viewer
+    may manage the community."""
+    return (
+        Membership.objects.filter(community=community, state=Membership.State.REQUESTED)
+        .select_related("user__organization")
+        .order_by("updated_at", "pk")
+    )
+
+
+def audit_events(community: Community, limit: int = 200) -> QuerySet[AuditEvent]:
+    """The latest audit rows. Callers check the viewer may manage the community."""
+    return (
+        AuditEvent.objects.filter(community=community)
+        .select_related("actor", "subject")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def stage_history(community: Community) -> QuerySet[StageChange]:
+    return community.stage_changes.select_related("changed_by").order_by("-changed_at", "-pk")

@@ -1,23 +1,165 @@
-from django.http import HttpResponse
-from django.shortcuts import render
-from django.urls import path
+"""Community pages: directory, my communities, create, home, settings, stage, audit."""
 
-from communities.permissions import can_read_community, get_community_for_user_or_404, role_in
-from communities.selectors.communities import community_detail_context
+import copy
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from communities.forms.communities import (
+    CommunityCreateForm,
+    CommunitySettingsForm,
+    DirectoryFilterForm,
+    StageForm,
+)
+from communities.models import Community, Membership
+from communities.permissions import (
+    can_create_community,
+    can_join,
+    can_manage_community,
+    can_read_community,
+    can_request_to_join,
+    get_community_for_user_or_404,
+    role_in,
+)
+from communities.selectors.communities import (
+    audit_events,
+    community_detail_context,
+    community_directory,
+    community_list_for_member,
+    membership_for,
+    pending_requests,
+    stage_history,
+)
+from communities.services.communities import (
+    community_change_stage,
+    community_create,
+    community_update,
+)
 from members.types import AuthenticatedHttpRequest
+
+
+def community_directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    communities = community_directory(
+        request.user,
+        query=filters.get("q", ""),
+        language=filters.get("language", ""),
+        stage=filters.get("stage", ""),
+        policy=filters.get("policy", ""),
+    )
+    page = Paginator(communities, 30).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "query_string": query_string.urlencode(),
+        "can_create": can_create_community(request.user),
+        "filtered": bool(filters and any(filters.values())),
+    }
+    return render(request, "communities/community_directory.html", context)
+
+
+def community_mine_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    context = {"communities": community_list_for_member(request.user)}
+    return render(request, "communities/community_mine.html", context)
+
+
+def community_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not can_create_community(request.user):
+        raise PermissionDenied
+    form = CommunityCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            community = community_create(creator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, _("The community has been created. Invite its first members.")
+            )
+            return redirect(community)
+    return render(request, "communities/community_form.html", {"form": form, "creating": True})
 
 
 def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
+    membership = membership_for(request.user, community)
+    can_manage = can_manage_community(request.user, community)
     context = {
         "community": community,
+        "membership": membership,
         "role": role_in(request.user, community),
         "can_read": can_read_community(request.user, community),
+        "can_join": can_join(request.user, community),
+        "can_request": can_request_to_join(request.user, community)
+        and not (membership and membership.state == Membership.State.REQUESTED),
+        "can_manage": can_manage,
+        "needs_charter": membership is not None
+        and membership.state == Membership.State.ACTIVE
+        and membership.needs_charter_acceptance,
+        "pending_count": pending_requests(community).count() if can_manage else 0,
         **community_detail_context(community),
     }
     return render(request, "communities/community_detail.html", context)
 
 
+def _managed_community_or_403(request: AuthenticatedHttpRequest, slug: str) -> Community:
+    community = get_community_for_user_or_404(request.user, slug)
+    if not can_manage_community(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+def community_update_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    community = _managed_community_or_403(request, slug)
+    # The form validates a copy: ModelForm writes cleaned values onto its instance, and
+    # the service must still see the stored values to know what changed.
+    form = CommunitySettingsForm(request.POST or None, instance=copy.copy(community))
+    if request.method == "POST" and form.is_valid():
+        community_update(community=community, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The community settings have been saved."))
+        return redirect(community)
+    context = {
+        "community": community,
+        "form": form,
+        "stage_form": StageForm(initial={"stage": community.stage}),
+        "stage_history": stage_history(community),
+    }
+    return render(request, "communities/community_form.html", context)
+
+
+@require_POST
+def community_stage_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    community = _managed_community_or_403(request, slug)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        community_change_stage(community=community, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The stage has been changed."))
+    else:
+        messages.error(request, _("Choose one of the stages."))
+    return redirect("communities:update", slug=community.slug)
+
+
+def community_audit_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    community = _managed_community_or_403(request, slug)
+    context = {"community": community, "events": audit_events(community)}
+    return render(request, "communities/community_audit.html", context)
+
+
 urlpatterns = [
+    path("", community_directory_view, name="directory"),
+    path("mine/", community_mine_view, name="mine"),
+    path("new/", community_create_view, name="create"),
     path("<slug:slug>/", community_detail_view, name="detail"),
+    path("<slug:slug>/settings/", community_update_view, name="update"),
+    path("<slug:slug>/stage/", community_stage_view, name="stage"),
+    path("<slug:slug>/audit/", community_audit_view, name="audit"),
 ]

@@ -1,0 +1,78 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from communities.models import Community
+
+# Fixed paths under /communities/ that a slug must not take.
+RESERVED_SLUGS = {"new", "mine", "invitations", "people", "requests"}
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search by name or focus"), required=False, max_length=100)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        choices=[("", _("Any language")), *Community.Language.choices],
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"), required=False, choices=[("", _("Any stage")), *Community.Stage.choices]
+    )
+    policy = forms.ChoiceField(
+        label=_("Who can join"),
+        required=False,
+        choices=[("", _("Any")), *Community.JoinPolicy.choices],
+    )
+
+
+class CommunitySettingsForm(forms.ModelForm):
+    class Meta:
+        model = Community
+        fields = [
+            "name",
+            "focus",
+            "urgency",
+            "member_value",
+            "charter",
+            "language",
+            "join_policy",
+            "visibility",
+            "is_listed",
+            "is_confidential",
+        ]
+        widgets = {
+            "focus": forms.Textarea(attrs={"rows": 3}),
+            "urgency": forms.Textarea(attrs={"rows": 3}),
+            "member_value": forms.Textarea(attrs={"rows": 3}),
+            "charter": forms.Textarea(attrs={"rows": 6}),
+        }
+        help_texts = {
+            "is_listed": _("Unlisted communities are found only by their members and invitees."),
+        }
+
+    def clean(self) -> dict[str, object]:
+        cleaned = super().clean() or {}
+        if cleaned.get("is_confidential"):
+            # Confidential means members only, whatever else was chosen.
+            cleaned["visibility"] = Community.Visibility.MEMBERS
+        return cleaned
+
+
+class CommunityCreateForm(CommunitySettingsForm):
+    class Meta(CommunitySettingsForm.Meta):
+        fields = ["name", "slug", *CommunitySettingsForm.Meta.fields[1:]]
+
+    def clean_slug(self) -> str:
+        slug = self.cleaned_data["slug"].lower()
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(_("This short name is reserved; choose another."))
+        return slug
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Community.Stage.choices)
+    note = forms.CharField(
+        label=_("Note (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
