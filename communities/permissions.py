@@ -118,12 +118,20 @@ def can_manage_community(user: Viewer, community: Community) -> bool:
     return is_site_admin(user) or role_in(user, community) >= Role.FACILITATOR
 
 
+def _was_removed(user: User, community: Community) -> bool:
+    return Membership.objects.filter(
+        user=user, community=community, state=Membership.State.REMOVED
+    ).exists()
+
+
 def can_join(user: Viewer, community: Community) -> bool:
-    """One-click join: open communities, for people not already active in them."""
+    """One-click join: open communities, for people not already active in them.
+    Removed members come back only through a facilitator's invitation."""
     return (
         user.is_authenticated
         and community.join_policy == Community.JoinPolicy.OPEN
         and role_in(user, community) == Role.NONE
+        and not _was_removed(user, community)
     )
 
 
@@ -132,6 +140,7 @@ def can_request_to_join(user: Viewer, community: Community) -> bool:
         user.is_authenticated
         and community.join_policy == Community.JoinPolicy.APPROVAL
         and role_in(user, community) == Role.NONE
+        and not _was_removed(user, community)
     )
 
 

@@ -37,3 +37,21 @@ def notify_request_decided(*, membership_id: int) -> None:
     if membership is None or not membership.user.is_active:
         return
     send_request_decided(membership=membership)
+
+
+@shared_task(
+    name="communities.send_invitation",
+    ignore_result=True,
+    acks_late=True,
+    # smtplib.SMTPException and connection failures are both OSErrors.
+    autoretry_for=(OSError,),
+    retry_backoff=True,
+    max_retries=5,
+)
+def send_invitation(*, invitation_id: int, unsent_hash: str) -> None:
+    """Give an invitation its link and email it. Idempotent, and a no-op once the
+    invitation was resent, revoked, accepted or expired: see invitation_deliver."""
+    # The service imports this module to enqueue the task, so it is imported here.
+    from communities.services.invitations import invitation_deliver
+
+    invitation_deliver(invitation_id=invitation_id, unsent_hash=unsent_hash)

@@ -18,6 +18,7 @@ logger = logging.getLogger(__name__)
 
 
 @login_not_required
+@require_GET
 def home_view(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:

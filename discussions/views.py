@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_GET
 
 from communities.permissions import can_read_community, get_community_for_user_or_404
 from discussions.permissions import can_start_thread, get_thread_for_user_or_404
@@ -9,6 +10,7 @@ from discussions.tree import reply_tree
 from members.types import AuthenticatedHttpRequest
 
 
+@require_GET
 def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     if not can_read_community(request.user, community):
@@ -21,6 +23,7 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     return render(request, "discussions/thread_list.html", context)
 
 
+@require_GET
 def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     replies = reply_list_for_thread(request.user, thread)

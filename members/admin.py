@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from members.models import User
+from members.models import Organization, User
 
 
 @admin.register(User)
@@ -42,3 +42,10 @@ class AdminUserCreationForm(forms.ModelForm):
 
 
 UserAdmin.add_form = AdminUserCreationForm
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name"]

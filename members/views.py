@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from members.forms import AccountForm
@@ -13,6 +13,7 @@ from members.services import user_set_language, user_update_preferences
 from members.types import AuthenticatedHttpRequest
 
 
+@require_http_methods(["GET", "POST"])
 def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":

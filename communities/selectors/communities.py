@@ -59,7 +59,10 @@ def membership_for(user: Viewer, community: Community) -> Membership | None:
     """The user's membership row in any state (invited, requested, left...), or None."""
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(community=community, user=user).first()
+    membership = Membership.objects.filter(community=community, user=user).first()
+    if membership is not None:
+        membership.community = community  # already loaded: no query for it later
+    return membership
 
 
 def pending_requests(community: Community) -> QuerySet[Membership]:

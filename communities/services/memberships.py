@@ -5,6 +5,8 @@ User-facing refusals raise ValidationError with a translated message; acting wit
 the right raises PermissionDenied.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -137,7 +139,7 @@ def membership_request(
         },
     )
     audit_record(community=community, actor=user, action=A.REQUESTED, subject=user)
-    notify_join_request.delay_on_commit(membership_id=membership.pk)
+    notify_join_request.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
     return membership
 
 
@@ -160,7 +162,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     audit_record(
         community=membership.community, actor=by, action=A.APPROVED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)
+    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
     return membership
 
 
@@ -180,7 +182,7 @@ def membership_decline(*, membership: Membership, by: User, reason: str) -> Memb
     audit_record(
         community=membership.community, actor=by, action=A.DECLINED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)
+    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
     return membership
 
 
@@ -279,12 +281,12 @@ def membership_accept_charter(*, community: Community, user: User) -> Membership
 
 @transaction.atomic
 def membership_activate_invited(
-    *, community: Community, user: User, invited_by: User | None
+    *, community: Community, user: User, invited_by: User | None, **detail: Any
 ) -> Membership:
     """Admit someone through an invitation (the invitation service checks the token and
     the charter acceptance). Keeps a higher role they may already have."""
     existing = membership_for(user, community)
-    role = Membership.Role.MEMBER
+    role: int = Membership.Role.MEMBER
     if existing is not None and existing.state == Membership.State.ACTIVE:
         role = max(existing.role, role)
     membership = _activate(community=community, user=user, role=role, charter_accepted=True)
@@ -294,5 +296,6 @@ def membership_activate_invited(
         action=A.INVITATION_ACCEPTED,
         subject=user,
         invited_by=invited_by.pk if invited_by else None,
+        **detail,
     )
     return membership

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.forms.communities import (
     CommunityCreateForm,
@@ -44,6 +44,7 @@ from communities.services.communities import (
 from members.types import AuthenticatedHttpRequest
 
 
+@require_GET
 def community_directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -67,15 +68,17 @@ def community_directory_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "communities/community_directory.html", context)
 
 
+@require_GET
 def community_mine_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {"communities": community_list_for_member(request.user)}
     return render(request, "communities/community_mine.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def community_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not can_create_community(request.user):
         raise PermissionDenied
-    form = CommunityCreateForm(request.POST or None)
+    form = CommunityCreateForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             community = community_create(creator=request.user, **form.cleaned_data)
@@ -89,6 +92,7 @@ def community_create_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "communities/community_form.html", {"form": form, "creating": True})
 
 
+@require_GET
 def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     membership = membership_for(request.user, community)
@@ -118,11 +122,14 @@ def _managed_community_or_403(request: AuthenticatedHttpRequest, slug: str) -> C
     return community
 
 
+@require_http_methods(["GET", "POST"])
 def community_update_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = _managed_community_or_403(request, slug)
     # The form validates a copy: ModelForm writes cleaned values onto its instance, and
     # the service must still see the stored values to know what changed.
-    form = CommunitySettingsForm(request.POST or None, instance=copy.copy(community))
+    form = CommunitySettingsForm(
+        request.POST if request.method == "POST" else None, instance=copy.copy(community)
+    )
     if request.method == "POST" and form.is_valid():
         community_update(community=community, by=request.user, **form.cleaned_data)
         messages.success(request, _("The community settings have been saved."))
@@ -148,6 +155,7 @@ def community_stage_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     return redirect("communities:update", slug=community.slug)
 
 
+@require_GET
 def community_audit_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = _managed_community_or_403(request, slug)
     context = {"community": community, "events": audit_events(community)}

@@ -1,3 +1,231 @@
-from django.urls import URLPattern
+"""Invitations: facilitators invite, list, resend and revoke; invitees land and accept."""
 
-urlpatterns: list[URLPattern] = []
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from communities.forms.invitations import InvitationAcceptForm, InvitationForm
+from communities.models import Community, Invitation
+from communities.permissions import (
+    Role,
+    can_manage_community,
+    get_community_for_user_or_404,
+    role_in,
+)
+from communities.selectors.invitations import (
+    PENDING,
+    STATUSES,
+    community_known_to,
+    invitation_for_community,
+    invitation_get_by_token,
+    invitation_list_for_community,
+    invitation_status,
+    invitation_status_counts,
+)
+from communities.services.invitations import (
+    InvitationReport,
+    invitation_accept,
+    invitation_create_many,
+    invitation_resend,
+    invitation_revoke,
+)
+from members.models import User
+from members.types import AuthenticatedHttpRequest
+
+LIST_TEMPLATE = "communities/invitation_list.html"
+ACCEPT_TEMPLATE = "communities/invitation_accept.html"
+PAGE_SIZE = 50
+
+
+def _managed(request: AuthenticatedHttpRequest, slug: str) -> Community:
+    community = get_community_for_user_or_404(request.user, slug)
+    if not can_manage_community(request.user, community):
+        raise PermissionDenied
+    return community
+
+
+def _form_after(report: InvitationReport, form: InvitationForm) -> InvitationForm:
+    """A fresh form; when lines were invalid, it holds them (and the message and
+    expiry) for correcting, so nothing typed is lost."""
+    if not report.invalid:
+        return InvitationForm()
+    return InvitationForm(
+        initial={
+            "addresses": "\n".join(line.text for line in report.invalid),
+            "message": form.cleaned_data["message"],
+            "expires_in_days": form.cleaned_data["expires_in_days"],
+        }
+    )
+
+
+def invitation_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    community = _managed(request, slug)
+    form = InvitationForm(request.POST or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = invitation_create_many(
+                community=community, invited_by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            form.add_error("addresses", error)
+        else:
+            form = _form_after(report, form)
+    status = request.GET.get("status", "")
+    status = status if status in STATUSES else ""
+    context = {
+        "community": community,
+        "form": form,
+        "report": report,
+        "status": status,
+        "counts": invitation_status_counts(community),
+        "page": Paginator(
+            invitation_list_for_community(community, status=status), PAGE_SIZE
+        ).get_page(request.GET.get("page")),
+    }
+    return render(request, LIST_TEMPLATE, context)
+
+
+def _managed_invitation(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Invitation:
+    invitation = invitation_for_community(_managed(request, slug), pk)
+    if invitation is None:
+        raise Http404
+    return invitation
+
+
+@require_POST
+def invitation_resend_view(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
+    invitation = _managed_invitation(request, slug, invitation_id)
+    try:
+        invitation_resend(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been sent again, with a new link.")
+            % {"email": invitation.email},
+        )
+    return redirect("communities:invitations", slug=slug)
+
+
+@require_POST
+def invitation_revoke_view(
+    request: AuthenticatedHttpRequest, slug: str, invitation_id: int
+) -> HttpResponse:
+    invitation = _managed_invitation(request, slug, invitation_id)
+    try:
+        invitation_revoke(invitation=invitation, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+    else:
+        messages.success(
+            request,
+            _("The invitation to %(email)s has been revoked; its link no longer works.")
+            % {"email": invitation.email},
+        )
+    return redirect("communities:invitations", slug=slug)
+
+
+def _closed_response(request: HttpRequest, invitation: Invitation, status: str) -> HttpResponse:
+    """Used, expired or revoked: say which; name the community only to whoever may
+    know it exists."""
+    community = invitation.community
+    context = {
+        "status": status,
+        "community": community if community_known_to(request.user, community) else None,
+        "is_member": role_in(request.user, community) >= Role.MEMBER,
+    }
+    return render(request, "communities/invitation_closed.html", context)
+
+
+def _landing_context(request: HttpRequest, invitation: Invitation) -> dict[str, object]:
+    here = request.path
+    return {
+        "invitation": invitation,
+        "community": invitation.community,
+        "inviter_name": invitation.invited_by.name if invitation.invited_by else "",
+        "signup_url": reverse("account_signup")
+        + "?"
+        + urlencode({"email": invitation.email, "next": here}),
+        "next": here,
+    }
+
+
+def _accept_response(request: HttpRequest, user: User, invitation: Invitation) -> HttpResponse:
+    community = invitation.community
+    already_member = role_in(user, community) >= Role.MEMBER
+    # Bound on any POST: an unticked checkbox sends nothing, and must still be refused.
+    form = InvitationAcceptForm(
+        request.POST if request.method == "POST" else None,
+        charter_required=bool(community.charter) and not already_member,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitation_accept(
+                invitation=invitation,
+                user=user,
+                charter_accepted=form.cleaned_data.get("accept_charter", False),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            text = (
+                _("You were already a member of %(community)s.")
+                if already_member
+                else _("Welcome to %(community)s!")
+            )
+            messages.success(request, text % {"community": community.name})
+            return redirect(community)
+    context = {
+        **_landing_context(request, invitation),
+        "form": form,
+        "already_member": already_member,
+        "needs_charter": "accept_charter" in form.fields,
+        "other_address": user.email.lower() != invitation.email.lower(),
+    }
+    return render(request, ACCEPT_TEMPLATE, context)
+
+
+@login_not_required
+@never_cache
+def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
+    """The emailed link: strangers see what they are invited to and sign up or log in
+    (and come back here); signed-in people accept the way of working and join."""
+    invitation = invitation_get_by_token(token)
+    if invitation is None:
+        return render(request, "communities/invitation_invalid.html", status=404)
+    status = invitation_status(invitation)
+    if status != PENDING:
+        return _closed_response(request, invitation, status)
+    user = request.user
+    if not user.is_authenticated:
+        return render(request, ACCEPT_TEMPLATE, _landing_context(request, invitation))
+    return _accept_response(request, user, invitation)
+
+
+urlpatterns = [
+    path("invitations/<str:token>/", invitation_accept_view, name="invitation-accept"),
+    path("<slug:slug>/invitations/", invitation_list_view, name="invitations"),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/resend/",
+        invitation_resend_view,
+        name="invitation-resend",
+    ),
+    path(
+        "<slug:slug>/invitations/<int:invitation_id>/revoke/",
+        invitation_revoke_view,
+        name="invitation-revoke",
+    ),
+]

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from communities.forms.memberships import (
     DeclineForm,
@@ -37,11 +37,12 @@ from communities.services.memberships import (
 from members.types import AuthenticatedHttpRequest
 
 
+@require_http_methods(["GET", "POST"])
 def membership_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     if not can_join(request.user, community):
         return redirect(community)
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         membership_join(community=community, user=request.user, charter_accepted=True)
         messages.success(request, _("Welcome! You are now a member."))
@@ -53,6 +54,7 @@ def membership_join_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
     )
 
 
+@require_http_methods(["GET", "POST"])
 def membership_request_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     membership = membership_for(request.user, community)
@@ -60,7 +62,7 @@ def membership_request_view(request: AuthenticatedHttpRequest, slug: str) -> Htt
         return redirect(community)
     if not can_request_to_join(request.user, community):
         raise PermissionDenied
-    form = JoinRequestForm(request.POST or None)
+    form = JoinRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         membership_request(
             community=community,
@@ -77,6 +79,7 @@ def membership_request_view(request: AuthenticatedHttpRequest, slug: str) -> Htt
     )
 
 
+@require_http_methods(["GET", "POST"])
 def membership_leave_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     membership = membership_for(request.user, community)
@@ -101,11 +104,12 @@ def membership_leave_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
     )
 
 
+@require_http_methods(["GET", "POST"])
 def membership_charter_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     membership = membership_for(request.user, community)
     is_active = membership is not None and membership.state == Membership.State.ACTIVE
-    form = JoinForm(request.POST or None)
+    form = JoinForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         if not is_active:
             raise PermissionDenied
@@ -138,6 +142,7 @@ def _membership_in(community: Community, membership_id: int) -> Membership:
     )
 
 
+@require_GET
 def membership_requests_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = _managed(request, slug)
     context = {
@@ -163,6 +168,7 @@ def membership_approve_view(
     return redirect("communities:requests", slug=community.slug)
 
 
+@require_http_methods(["GET", "POST"])
 def membership_decline_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
@@ -170,7 +176,7 @@ def membership_decline_view(
     membership = _membership_in(community, membership_id)
     if membership.state != Membership.State.REQUESTED:
         raise Http404
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         membership_decline(
             membership=membership, by=request.user, reason=form.cleaned_data["reason"]
@@ -210,12 +216,13 @@ def membership_role_view(
     return redirect(next_url)
 
 
+@require_http_methods(["GET", "POST"])
 def membership_remove_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
     community = _managed(request, slug)
     membership = _membership_in(community, membership_id)
-    form = RemoveForm(request.POST or None)
+    form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             membership_remove(

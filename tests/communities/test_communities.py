@@ -10,13 +10,14 @@ from members.models import User
 pytestmark = pytest.mark.django_db
 
 
-def _make(admin: User, facilitator: User, slug: str, **extra: object) -> Community:
+def _make(admin: User, facilitator: User, slug: str, focus: str = "Zorg digitaal",
+          **extra: object) -> Community:
     return community_create(
         creator=admin,
         facilitator=facilitator,
         name=slug.title(),
         slug=slug,
-        focus="Zorg digitaal",
+        focus=focus,
         urgency="u",
         member_value="m",
         **extra,

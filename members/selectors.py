@@ -1,0 +1,99 @@
+"""Reads on people and organisations.
+
+Lists of people are community business (who may see whom depends on shared
+communities) and start from `communities.selectors.people.people_visible_to`. What this
+module adds is the per-field view of one person: `profile_for_viewer` returns only the
+fields the viewer may see, so templates cannot show a hidden one by mistake.
+"""
+
+from collections.abc import Collection
+from dataclasses import dataclass, field
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from members.models import Organization, User
+from members.permissions import (
+    PROFILE_FIELDS,
+    FieldVisibility,
+    field_visibility_of,
+    visible_profile_fields,
+)
+from members.types import Viewer
+
+
+@dataclass
+class ProfileView:
+    """One person as one viewer may see them. Hidden fields are empty."""
+
+    person_id: int
+    name: str
+    organization: str = ""
+    job_title: str = ""
+    bio: str = ""
+    expertise: list[str] = field(default_factory=list)
+    interests: list[str] = field(default_factory=list)
+    # Changes with every new photo, so browsers do not keep showing an old one.
+    avatar_version: str = ""
+
+    @property
+    def has_avatar(self) -> bool:
+        return bool(self.avatar_version)
+
+
+def organization_list() -> QuerySet[Organization]:
+    return Organization.objects.order_by("name", "pk")
+
+
+def tag_names(manager: object) -> list[str]:
+    """A tag manager's names, sorted; uses prefetched tags when the caller prefetched."""
+    return sorted((tag.name for tag in manager.all()), key=str.lower)  # type: ignore[attr-defined]
+
+
+def avatar_version(person: User) -> str:
+    name = person.avatar.name or ""
+    return name.rsplit("/", 1)[-1][:12]
+
+
+def profile_for_viewer(
+    person: User,
+    viewer: Viewer,
+    *,
+    shares_community: bool,
+    only: Collection[str] = PROFILE_FIELDS,
+) -> ProfileView:
+    """The fields of `person` that `viewer` may see, limited to `only` (what a page
+    shows). Reads `person.organization`, `person.expertise` and `person.interests` only
+    when shown: select and prefetch those in list queries."""
+    visible = visible_profile_fields(person, viewer, shares_community=shares_community)
+    visible &= set(only)
+    organization = person.organization if "organization" in visible else None
+    return ProfileView(
+        person_id=person.pk,
+        name=person.name,
+        organization=organization.name if organization else "",
+        job_title=person.job_title if "job_title" in visible else "",
+        bio=person.bio if "bio" in visible else "",
+        expertise=tag_names(person.expertise) if "expertise" in visible else [],
+        interests=tag_names(person.interests) if "interests" in visible else [],
+        avatar_version=avatar_version(person) if "avatar" in visible else "",
+    )
+
+
+_FIELD_LABELS = {
+    "organization": _("Organisation"),
+    "job_title": _("Job title"),
+    "bio": _("About me"),
+    "expertise": _("Expertise"),
+    "interests": _("Interests"),
+    "avatar": _("Photo"),
+}
+
+
+def profile_visibility_summary(person: User) -> list[tuple[str, str]]:
+    """For the person themselves: each optional field and who sees it, in words."""
+    levels = dict(FieldVisibility.choices)
+    return [
+        (str(_FIELD_LABELS[name]), str(levels[field_visibility_of(person, name)]))
+        for name in PROFILE_FIELDS
+    ]

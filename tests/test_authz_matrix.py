@@ -1,0 +1,386 @@
+"""The authorisation matrix: every URL pattern of the project by personas by community
+settings, with the status each must answer for GET and POST.
+
+A URL pattern without an expectation here fails `test_every_url_pattern_has_an_expectation`,
+so every new page must say who may see and do what.
+
+Expectations are written from the product rules (decisions.md), not from the code:
+404 for what a persona may not know exists, 403 for what they know of but may not do.
+"""
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from communities.models import Community, Membership
+from communities.services.communities import community_create
+from communities.services.invitations import invitation_create_many
+from communities.services.memberships import (
+    membership_grant,
+    membership_remove,
+    membership_request,
+)
+from discussions.models import Thread
+from discussions.services import thread_create
+from members.models import User
+from tests.factories import UserFactory
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "invited",
+    "requested",
+    "member",
+    "core_member",
+    "facilitator",
+    "other_facilitator",
+    "sponsor",
+    "removed",
+    "site_admin",
+    "other_member",
+]
+SETTINGS: dict[str, dict[str, Any]] = {
+    "open_readable": {"join_policy": "open", "visibility": "signed_in"},
+    "open_members_only": {"join_policy": "open", "visibility": "members"},
+    "approval": {"join_policy": "approval", "visibility": "members"},
+    "invite_confidential": {"join_policy": "invite", "is_listed": False, "is_confidential": True},
+}
+LOGIN = 302  # anonymous visitors are sent to the login page
+
+
+def _walk(patterns: list[Any], prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            inner = ":".join(filter(None, [namespace, pattern.namespace or ""]))
+            yield from _walk(pattern.url_patterns, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join(filter(None, [namespace, pattern.name or ""]))
+            yield name or prefix + str(pattern.pattern), prefix + str(pattern.pattern)
+
+
+ALL_PATTERNS = sorted(set(_walk(get_resolver().url_patterns)))
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the product rules say about one persona in one community."""
+
+    persona: str
+    setting: str
+
+    @property
+    def anonymous(self) -> bool:
+        return self.persona == "anonymous"
+
+    @property
+    def listed(self) -> bool:
+        return self.setting != "invite_confidential"
+
+    @property
+    def active(self) -> bool:
+        return self.persona in {"member", "core_member", "facilitator", "sponsor"}
+
+    @property
+    def requested(self) -> bool:
+        return self.persona == "requested" and self.setting == "approval"
+
+    @property
+    def admin(self) -> bool:
+        return self.persona == "site_admin"
+
+    @property
+    def knows(self) -> bool:
+        """May know the community exists."""
+        if self.anonymous:
+            return False
+        return self.listed or self.active or self.requested or self.admin
+
+    @property
+    def reads(self) -> bool:
+        """May read its discussions (sponsors only see the home)."""
+        if self.anonymous:
+            return False
+        return (
+            self.admin
+            or self.persona in {"member", "core_member", "facilitator"}
+            or self.setting == "open_readable"
+        )
+
+    @property
+    def manages(self) -> bool:
+        return self.admin or self.persona == "facilitator"
+
+    def seen(self, allowed: int | set[int], can: bool) -> int | set[int]:
+        """`allowed` if the persona may do it, else 403 when they know of the community
+        and 404 when they may not know it exists (anonymous: to the login page)."""
+        if self.anonymous:
+            return LOGIN
+        if can:
+            return allowed
+        return 403 if self.knows else 404
+
+
+Expectation = Callable[[Facts], tuple[int | set[int], int | set[int]]]
+
+
+def _signed_in(get: int | set[int], post: int | set[int]) -> Expectation:
+    return lambda f: (LOGIN, LOGIN) if f.anonymous else (get, post)
+
+
+def _public(get: int | set[int], post: int | set[int]) -> Expectation:
+    return lambda f: (get, post)
+
+
+def _knows(get: int | set[int], post: int | set[int] = 405) -> Expectation:
+    return lambda f: (
+        f.seen(get, f.knows),
+        f.seen(post, f.knows) if post != 405 else (LOGIN if f.anonymous else 405),
+    )
+
+
+def _manages(get: int | set[int], post: int | set[int]) -> Expectation:
+    def rule(f: Facts) -> tuple[int | set[int], int | set[int]]:
+        get_status = (LOGIN if f.anonymous else 405) if get == 405 else f.seen(get, f.manages)
+        post_status = (LOGIN if f.anonymous else 405) if post == 405 else f.seen(post, f.manages)
+        return get_status, post_status
+
+    return rule
+
+
+def _join(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    can = (
+        f.knows
+        and f.setting in {"open_readable", "open_members_only"}
+        and not f.active
+        and f.persona != "removed"  # back only by invitation
+    )
+    # Those who cannot join in one click are sent back to the community page.
+    return f.seen(200 if can else 302, f.knows), f.seen(200 if can else 302, f.knows)
+
+
+def _request(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    if f.requested:
+        return f.seen(302, True), f.seen(302, True)
+    can = f.setting == "approval" and not f.active and f.persona != "removed"
+    return f.seen(200, f.knows and can), f.seen(200, f.knows and can)
+
+
+def _leave(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    inside = f.active or f.requested
+    # The last facilitator is told they cannot leave (200); others leave (302).
+    post = 200 if f.persona == "facilitator" else 302
+    return f.seen(200 if inside else 302, f.knows), f.seen(post if inside else 302, f.knows)
+
+
+def _charter(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # The charter is shown to whoever knows the community; accepting is for members.
+    return f.seen(200, f.knows), f.seen(200, f.knows and f.active)
+
+
+def _reads(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    return f.seen(200, f.reads), (LOGIN if f.anonymous else 405)
+
+
+def _thread(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # A thread's id must not reveal that it exists: 404, even to those who know the
+    # community but may not read it.
+    if f.anonymous:
+        return LOGIN, LOGIN
+    return (200 if f.reads else 404), 405
+
+
+EXPECTATIONS: dict[str, Expectation] = {
+    "home": _public(200, 405),
+    "health": _public(200, 405),
+    "members:account": _signed_in(200, 200),
+    "members:language-set": _public(405, 302),
+    "communities:directory": _signed_in(200, 405),
+    "communities:mine": _signed_in(200, 405),
+    "communities:create": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else ((200, 200) if f.admin else (403, 403))
+    ),
+    "communities:detail": _knows(200),
+    "communities:update": _manages(200, 200),
+    "communities:stage": _manages(405, 302),
+    "communities:audit": _manages(200, 405),
+    "communities:join": _join,
+    "communities:request": _request,
+    "communities:leave": _leave,
+    "communities:charter": _charter,
+    "communities:requests": _manages(200, 405),
+    "communities:request-approve": _manages(405, 302),
+    "communities:request-decline": _manages({200, 404}, {200, 404}),
+    "communities:membership-role": _manages(405, 302),
+    "communities:membership-remove": _manages(200, 302),
+    "communities:invitations": _manages(200, 200),
+    "communities:invitation-resend": _manages(405, 302),
+    "communities:invitation-revoke": _manages(405, 302),
+    # Strangers arrive here from an email; an unknown token names nothing, for anyone.
+    "communities:invitation-accept": _public(404, 404),
+    "discussions:thread-list": _reads,
+    "discussions:thread": _thread,
+}
+
+
+@dataclass
+class World:
+    community: Community
+    thread: Thread
+    people: dict[str, User | None]
+    member_membership: Membership
+    request_membership: Membership | None
+
+    def kwargs_for(self, route: str) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "slug": self.community.slug,
+            "thread_id": self.thread.pk,
+            "membership_id": (self.request_membership or self.member_membership).pk
+            if "requests/" in route
+            else self.member_membership.pk,
+            "user_id": self.people["member"].pk,
+            "token": "not-a-real-token",
+            "invitation_id": self.community.invitations.values_list("pk", flat=True).first(),
+        }
+        return {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
+
+
+def _build_world(setting: str) -> World:
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    facilitator = UserFactory()
+    community = community_create(
+        creator=admin,
+        facilitator=facilitator,
+        name="C",
+        slug="c",
+        focus="f",
+        urgency="u",
+        member_value="m",
+        charter="Wees aardig.",
+        **SETTINGS[setting],
+    )
+    other_facilitator, other_member = UserFactory(), UserFactory()
+    other = community_create(
+        creator=admin,
+        facilitator=other_facilitator,
+        name="O",
+        slug="o",
+        focus="f",
+        urgency="u",
+        member_value="m",
+    )
+    membership_grant(
+        community=other, user=other_member, role=Membership.Role.MEMBER, granted_by=admin
+    )
+    people: dict[str, User | None] = {
+        "anonymous": None,
+        "site_admin": admin,
+        "facilitator": facilitator,
+        "other_facilitator": other_facilitator,
+        "other_member": other_member,
+    }
+    grants = {
+        "member": Membership.Role.MEMBER,
+        "core_member": Membership.Role.CORE,
+        "sponsor": Membership.Role.SPONSOR,
+        "removed": Membership.Role.MEMBER,
+    }
+    memberships = {}
+    for persona, role in grants.items():
+        people[persona] = UserFactory()
+        memberships[persona] = membership_grant(
+            community=community, user=people[persona], role=role, granted_by=admin
+        )
+    membership_remove(membership=memberships["removed"], by=admin)
+    people["outsider"] = UserFactory()
+    people["invited"] = UserFactory()
+    invitation_create_many(
+        community=community, invited_by=facilitator, addresses=people["invited"].email
+    )
+    people["requested"] = UserFactory()
+    request_membership = None
+    if setting == "approval":
+        request_membership = membership_request(
+            community=community, user=people["requested"], message="", charter_accepted=True
+        )
+    thread = thread_create(
+        community=community,
+        author=facilitator,
+        kind=Thread.Kind.QUESTION,
+        title="Vraag",
+        body="Tekst",
+    )
+    return World(community, thread, people, memberships["member"], request_membership)
+
+
+def _status(client: Client, method: str, url: str) -> int:
+    # Each request in a savepoint rolled back afterwards, so a POST that leaves or
+    # removes does not change what the next persona meets.
+    sid = transaction.savepoint()
+    try:
+        response = client.get(url) if method == "GET" else client.post(url, {})
+        return response.status_code
+    finally:
+        transaction.savepoint_rollback(sid)
+
+
+def _matches(actual: int, expected: int | set[int]) -> bool:
+    return actual in expected if isinstance(expected, set) else actual == expected
+
+
+GENERIC_PREFIXES = ("admin/", "accounts/", "static/", "media/")
+
+
+def test_every_url_pattern_has_an_expectation() -> None:
+    missing = [
+        name
+        for name, route in ALL_PATTERNS
+        if name not in EXPECTATIONS and not route.startswith(GENERIC_PREFIXES)
+    ]
+    assert missing == [], f"add authorisation expectations for: {missing}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("setting", list(SETTINGS))
+@pytest.mark.parametrize(("name", "route"), [(n, r) for n, r in ALL_PATTERNS if n in EXPECTATIONS])
+def test_authorisation_matrix(name: str, route: str, setting: str) -> None:
+    world = _build_world(setting)
+    url = reverse(name, kwargs=world.kwargs_for(route))
+    failures = []
+    for persona in PERSONAS:
+        expected_get, expected_post = EXPECTATIONS[name](Facts(persona, setting))
+        client = Client()
+        user = world.people[persona]
+        if user is not None:
+            client.force_login(user)
+        for method, expected in (("GET", expected_get), ("POST", expected_post)):
+            actual = _status(client, method, url)
+            if not _matches(actual, expected):
+                failures.append(f"{persona:>17} {method:<4} {url}: {actual}, expected {expected}")
+    assert failures == [], "\n" + "\n".join(failures)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "name",
+    [
+        "admin:index",
+        "admin:members_user_changelist",
+        "admin:communities_community_changelist",
+        "admin:communities_membership_changelist",
+        "admin:communities_auditevent_changelist",
+    ],
+)
+def test_the_admin_is_for_site_admins_only(name: str) -> None:
+    """Admin pages send everyone but site admins to a login page; none errors."""
+    url = reverse(name)
+    outsider = Client()
+    outsider.force_login(UserFactory())
+    assert outsider.get(url).status_code == 302
+    admin = Client()
+    admin.force_login(UserFactory(is_staff=True, is_superuser=True))
+    assert admin.get(url).status_code in {200, 302}
