@@ -152,3 +152,8 @@ def community_recipients(community: Community, min_role: Role = Role.MEMBER) -> 
         memberships__state=Membership.State.ACTIVE,
         memberships__role__gte=min_role,
     )
+
+
+def can_view_member_list(user: Viewer, community: Community) -> bool:
+    """Active members (not sponsors by that role alone) and site admins."""
+    return is_site_admin(user) or role_in(user, community) >= Role.MEMBER

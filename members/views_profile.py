@@ -47,8 +47,13 @@ def avatar_file_response(person: User) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
-    form = ProfileForm(request.POST or None, request.FILES or None, initial=profile_initial(user))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ProfileForm(
+        request.POST if posted else None,
+        request.FILES if posted else None,
+        initial=profile_initial(user),
+    )
+    if posted and form.is_valid():
         user_update_profile(user=user, **form.service_arguments())
         messages.success(request, _("Your profile has been saved."))
         return redirect("members:profile-edit")

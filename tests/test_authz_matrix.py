@@ -194,6 +194,19 @@ def _thread(f: Facts) -> tuple[int | set[int], int | set[int]]:
     return (200 if f.reads else 404), 405
 
 
+def _sees_member(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # A profile is for people who share a community with its owner (not by sponsorship).
+    if f.anonymous:
+        return LOGIN, LOGIN
+    sees = f.admin or f.persona in {"member", "core_member", "facilitator"}
+    return (200 if sees else 404), 405
+
+
+def _member_list(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    can = f.admin or f.persona in {"member", "core_member", "facilitator"}
+    return f.seen(200, can), (LOGIN if f.anonymous else 405)
+
+
 EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
@@ -222,6 +235,13 @@ EXPECTATIONS: dict[str, Expectation] = {
     "communities:invitation-revoke": _manages(405, 302),
     # Strangers arrive here from an email; an unknown token names nothing, for anyone.
     "communities:invitation-accept": _public(404, 404),
+    "members:profile-edit": _signed_in(200, 200),
+    "members:profile-avatar": _signed_in(404, 405),
+    "communities:people-experts": _signed_in(200, 405),
+    "communities:people-like-you": _signed_in(200, 405),
+    "communities:person": _sees_member,
+    "communities:person-avatar": _signed_in(404, 405),  # the member has no photo
+    "communities:members": _member_list,
     "discussions:thread-list": _reads,
     "discussions:thread": _thread,
 }

@@ -205,7 +205,9 @@ def _run(args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
 
 def _subprocess_env(configuration: dict[str, str]) -> dict[str, str]:
     """os.environ without anything the settings read, so only `configuration` sets them."""
-    excluded = settings_variables() | {"DJANGO_SETTINGS_MODULE"}
+    # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests' conftest for their own
+    # process; a deployment never has it, and `check --deploy` rightly refuses it.
+    excluded = settings_variables() | {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {key: value for key, value in os.environ.items() if key not in excluded}
     return {**env, **configuration}
 

@@ -28,7 +28,7 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from communities.models import Community, Membership
-from communities.permissions import Role, communities_visible_to, is_site_admin, role_in
+from communities.permissions import Role, communities_visible_to
 from members.models import Organization, TaggedExpertise, TaggedInterest, User
 from members.permissions import can_see_profile_field, profile_field_visible_q
 from members.selectors import ProfileView, profile_for_viewer, profile_visibility_summary
@@ -37,11 +37,6 @@ from members.types import Viewer
 SUGGESTION_LIMIT = 10
 # What a row in a list of people shows; the profile page shows every field.
 LIST_FIELDS = ("organization", "job_title", "expertise", "avatar")
-
-
-def can_view_member_list(user: Viewer, community: Community) -> bool:
-    """Active members (not sponsors by that role alone) and site admins."""
-    return is_site_admin(user) or role_in(user, community) >= Role.MEMBER
 
 
 def _member_list_communities(viewer: User) -> QuerySet[Membership, Any]:

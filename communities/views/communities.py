@@ -24,6 +24,7 @@ from communities.permissions import (
     can_manage_community,
     can_read_community,
     can_request_to_join,
+    can_view_member_list,
     get_community_for_user_or_404,
     role_in,
 )
@@ -106,6 +107,7 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         "can_request": can_request_to_join(request.user, community)
         and not (membership and membership.state == Membership.State.REQUESTED),
         "can_manage": can_manage,
+        "can_view_members": can_view_member_list(request.user, community),
         "needs_charter": membership is not None
         and membership.state == Membership.State.ACTIVE
         and membership.needs_charter_acceptance,

@@ -15,10 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from communities.models import Membership
-from communities.permissions import can_manage_community, get_community_for_user_or_404
+from communities.permissions import (
+    can_manage_community,
+    can_view_member_list,
+    get_community_for_user_or_404,
+)
 from communities.selectors.people import (
     can_see_person_field,
-    can_view_member_list,
     expert_list,
     expert_rows,
     expertise_suggestions,

@@ -17,8 +17,10 @@ from django.core.cache import cache
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
+
 # Playwright's sync API runs an asyncio event loop in this thread; Django's ORM (used by
 # the tests themselves, e.g. to reload a user) would otherwise refuse to run beside it.
+# Tests that start Django in a subprocess must not pass this on (see test_deployment).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,8 +10,9 @@ from members.models import User
 pytestmark = pytest.mark.django_db
 
 
-def _make(admin: User, facilitator: User, slug: str, focus: str = "Zorg digitaal",
-          **extra: object) -> Community:
+def _make(
+    admin: User, facilitator: User, slug: str, focus: str = "Zorg digitaal", **extra: object
+) -> Community:
     return community_create(
         creator=admin,
         facilitator=facilitator,

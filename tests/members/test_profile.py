@@ -384,3 +384,11 @@ def test_your_own_photo_is_served_as_a_private_jpeg(client: Client) -> None:
 def test_without_a_photo_your_photo_address_is_404(client: Client) -> None:
     client.force_login(UserFactory())
     assert client.get("/account/profile/photo/").status_code == 404
+
+
+def test_an_empty_post_shows_errors_instead_of_saving(client: Client) -> None:
+    person = UserFactory(display_name="Ria Roos")
+    client.force_login(person)
+    response = client.post("/account/profile/", {})
+    assert response.status_code == 200
+    assert "display_name" in response.context["form"].errors
