@@ -232,6 +232,17 @@ class AuditEvent(models.Model):
         REMOVED = "removed", _("removed a member")
         LEFT = "left", _("left")
         CHARTER_ACCEPTED = "charter_accepted", _("accepted the way of working")
+        POST_HIDDEN = "post_hidden", _("hid a post")
+        POST_UNHIDDEN = "post_unhidden", _("showed a hidden post again")
+        POST_DELETED = "post_deleted", _("deleted a post")
+        POST_RESTORED = "post_restored", _("restored a deleted post")
+        THREAD_LOCKED = "thread_locked", _("locked a thread")
+        THREAD_UNLOCKED = "thread_unlocked", _("unlocked a thread")
+        THREAD_PINNED = "thread_pinned", _("pinned a thread")
+        THREAD_UNPINNED = "thread_unpinned", _("unpinned a thread")
+        THREAD_MOVED = "thread_moved", _("moved a thread")
+        MEMBER_MUTED = "member_muted", _("muted a member")
+        FLAG_RESOLVED = "flag_resolved", _("handled a flag")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(

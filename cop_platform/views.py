@@ -12,7 +12,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communities.selectors.communities import community_list_for_member
-from discussions.selectors import thread_list_recent
+from discussions.selectors.threads import thread_list_recent
 
 logger = logging.getLogger(__name__)
 

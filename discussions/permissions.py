@@ -1,20 +1,59 @@
-"""Who may see and do what with threads and replies, on top of communities.permissions."""
+"""Who may see and do what with threads, replies and knowledge pages: the one place.
 
-from django.db.models import QuerySet
+Built on communities.permissions. Lists, search, feeds and notifications start from
+`threads_visible_to` / `replies_visible_to`; objects are fetched through the
+`get_*_for_user_or_404` helpers (one 404 for missing and forbidden).
+
+Deleted posts are visible only to facilitators and site admins (who can restore them);
+hidden posts to facilitators, site admins and their authors.
+"""
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from communities.models import Community
-from communities.permissions import Role, communities_readable_by, role_in
-from discussions.models import Reply, Thread
+from communities.models import Community, Membership
+from communities.permissions import (
+    Role,
+    can_read_community,
+    communities_readable_by,
+    is_site_admin,
+    role_in,
+)
+from discussions.models import CommunityMute, KnowledgePage, Reply, Thread
+from members.models import User
 from members.types import Viewer
 
 
+def _moderated_communities(user: User) -> QuerySet[Membership, dict[str, int]]:
+    return Membership.objects.filter(
+        user=user, state=Membership.State.ACTIVE, role__gte=Membership.Role.FACILITATOR
+    ).values("community_id")
+
+
 def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
-    return Thread.objects.filter(community__in=communities_readable_by(user))
+    """Threads the user may read: in readable communities; deleted ones only for
+    moderators, hidden ones for moderators and their authors."""
+    threads = Thread.objects.filter(community__in=communities_readable_by(user))
+    if not user.is_authenticated:
+        return threads.none()
+    if user.is_staff:
+        return threads
+    moderates = Q(community__in=_moderated_communities(user))
+    return threads.filter(
+        moderates | (Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user)))
+    )
 
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
-    return Reply.objects.filter(thread__community__in=communities_readable_by(user))
+    """Replies in threads the user may read, with the same rules for deleted/hidden."""
+    replies = Reply.objects.filter(thread__in=threads_visible_to(user))
+    if not user.is_authenticated or user.is_staff:
+        return replies
+    moderates = Q(thread__community__in=_moderated_communities(user))
+    return replies.filter(
+        moderates | (Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user)))
+    )
 
 
 def get_thread_for_user_or_404(user: Viewer, thread_id: int) -> Thread:
@@ -24,12 +63,112 @@ def get_thread_for_user_or_404(user: Viewer, thread_id: int) -> Thread:
     )
 
 
+def get_reply_for_user_or_404(user: Viewer, reply_id: int) -> Reply:
+    return get_object_or_404(
+        replies_visible_to(user).select_related("thread__community", "author"), pk=reply_id
+    )
+
+
+def thread_recipients(thread: Thread) -> QuerySet[User]:
+    """Everyone who may be told about this thread: active users who can read it now."""
+    community = thread.community
+    readers = User.objects.filter(is_active=True)
+    if not (
+        community.visibility == Community.Visibility.SIGNED_IN
+        and community.is_listed
+        and not community.is_confidential
+    ):
+        readers = readers.filter(
+            Exists(
+                Membership.objects.filter(
+                    user=OuterRef("pk"),
+                    community=community,
+                    state=Membership.State.ACTIVE,
+                    role__gte=Membership.Role.MEMBER,
+                )
+            )
+            | Q(is_staff=True)
+        )
+    return readers
+
+
+def can_moderate(user: Viewer, community: Community) -> bool:
+    """Hide, lock, pin, move, mute, restore, see flags: facilitators and site admins."""
+    return is_site_admin(user) or role_in(user, community) >= Role.FACILITATOR
+
+
+def is_muted(user: Viewer, community: Community) -> bool:
+    if not user.is_authenticated:
+        return False
+    return CommunityMute.objects.filter(
+        community=community, user=user, until__gt=timezone.now()
+    ).exists()
+
+
 def can_start_thread(user: Viewer, community: Community, kind: str = Thread.Kind.QUESTION) -> bool:
     role = role_in(user, community)
     if kind == Thread.Kind.ANNOUNCEMENT:
         return role >= Role.FACILITATOR
-    return role >= Role.MEMBER
+    return role >= Role.MEMBER and not is_muted(user, community)
 
 
 def can_reply(user: Viewer, thread: Thread) -> bool:
-    return role_in(user, thread.community) >= Role.MEMBER
+    if thread.is_deleted:
+        return False
+    if thread.is_locked:
+        return can_moderate(user, thread.community)
+    return role_in(user, thread.community) >= Role.MEMBER and not is_muted(user, thread.community)
+
+
+def can_edit_post(user: Viewer, post: Thread | Reply) -> bool:
+    """Authors edit their own posts while they may post; moderators edit any."""
+    community = post.community if isinstance(post, Thread) else post.thread.community
+    if can_moderate(user, community):
+        return True
+    return (
+        user.is_authenticated
+        and post.author_id == user.pk
+        and not post.is_deleted
+        and role_in(user, community) >= Role.MEMBER
+    )
+
+
+def can_delete_post(user: Viewer, post: Thread | Reply) -> bool:
+    return can_edit_post(user, post)
+
+
+def can_view_revisions(user: Viewer, post: Thread | Reply) -> bool:
+    """The author and the community's moderators see earlier versions."""
+    community = post.community if isinstance(post, Thread) else post.thread.community
+    return can_moderate(user, community) or (user.is_authenticated and post.author_id == user.pk)
+
+
+def can_accept_answer(user: Viewer, thread: Thread) -> bool:
+    """On questions: the asker or a moderator marks the answer that solved it."""
+    if thread.kind != Thread.Kind.QUESTION or thread.is_deleted:
+        return False
+    return can_moderate(user, thread.community) or (
+        user.is_authenticated and thread.author_id == user.pk
+    )
+
+
+def can_react(user: Viewer, thread: Thread) -> bool:
+    return not thread.is_deleted and role_in(user, thread.community) >= Role.MEMBER
+
+
+def can_flag(user: Viewer, thread: Thread) -> bool:
+    """Anyone who may read a thread may report a post in it to the facilitators."""
+    return user.is_authenticated and can_read_community(user, thread.community)
+
+
+def knowledge_pages_visible_to(user: Viewer) -> QuerySet[KnowledgePage]:
+    """Public pages of communities that allow it, and pages of readable communities."""
+    public = Q(visibility=KnowledgePage.Visibility.PUBLIC, community__is_confidential=False)
+    if not user.is_authenticated:
+        return KnowledgePage.objects.filter(public)
+    return KnowledgePage.objects.filter(public | Q(community__in=communities_readable_by(user)))
+
+
+def can_edit_knowledge(user: Viewer, community: Community) -> bool:
+    """Core members, facilitators and site admins write the community's knowledge."""
+    return is_site_admin(user) or role_in(user, community) >= Role.CORE

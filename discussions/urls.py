@@ -1,10 +1,14 @@
-from django.urls import path
+"""Each views module declares its own urlpatterns."""
 
-from discussions import views
+from discussions.views import attachments, knowledge, moderation, notifications, search, threads
 
 app_name = "discussions"
 
 urlpatterns = [
-    path("c/<slug:slug>/threads/", views.thread_list_view, name="thread-list"),
-    path("t/<int:thread_id>/", views.thread_detail_view, name="thread"),
+    *threads.urlpatterns,
+    *notifications.urlpatterns,
+    *search.urlpatterns,
+    *attachments.urlpatterns,
+    *moderation.urlpatterns,
+    *knowledge.urlpatterns,
 ]

@@ -26,7 +26,7 @@ from communities.services.memberships import (
     membership_request,
 )
 from discussions.models import Thread
-from discussions.services import thread_create
+from discussions.services.posts import thread_create
 from members.models import User
 from tests.factories import UserFactory
 

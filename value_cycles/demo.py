@@ -14,7 +14,7 @@ from communities.models import Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_accept_charter, membership_grant
 from discussions.models import Reply, Thread
-from discussions.services import reply_create, thread_create
+from discussions.services.posts import reply_create, thread_create
 from members.models import Organization, User
 
 DEMO_DOMAIN = "example.org"

@@ -3,7 +3,7 @@ from django.test import Client
 
 from communities.models import Community
 from discussions.models import Thread
-from discussions.services import reply_create, thread_create
+from discussions.services.posts import reply_create, thread_create
 from members.models import User
 
 pytestmark = pytest.mark.django_db

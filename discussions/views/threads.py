@@ -1,11 +1,12 @@
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import path
 from django.views.decorators.http import require_GET
 
 from communities.permissions import can_read_community, get_community_for_user_or_404
 from discussions.permissions import can_start_thread, get_thread_for_user_or_404
-from discussions.selectors import reply_list_for_thread, thread_list_for_community
+from discussions.selectors.threads import reply_list_for_thread, thread_list_for_community
 from discussions.tree import reply_tree
 from members.types import AuthenticatedHttpRequest
 
@@ -29,3 +30,9 @@ def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> Htt
     replies = reply_list_for_thread(request.user, thread)
     context = {"thread": thread, "community": thread.community, "replies": reply_tree(replies)}
     return render(request, "discussions/thread_detail.html", context)
+
+
+urlpatterns = [
+    path("c/<slug:slug>/threads/", thread_list_view, name="thread-list"),
+    path("t/<int:thread_id>/", thread_detail_view, name="thread"),
+]

@@ -1,0 +1,1 @@
+"""Reads on discussions, always built on the permission querysets."""

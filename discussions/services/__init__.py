@@ -1,0 +1,1 @@
+"""Every write on discussions goes through these modules; import from the submodules."""

@@ -1,0 +1,1 @@
+"""Attachments on threads and replies. (Placeholder: filled in by the attachments work.)"""
