@@ -8,6 +8,8 @@ Deleted posts are visible only to facilitators and site admins (who can restore 
 hidden posts to facilitators, site admins and their authors.
 """
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -25,7 +27,7 @@ from members.models import User
 from members.types import Viewer
 
 
-def _moderated_communities(user: User) -> QuerySet[Membership, dict[str, int]]:
+def _moderated_communities(user: User) -> QuerySet[Membership, Any]:
     return Membership.objects.filter(
         user=user, state=Membership.State.ACTIVE, role__gte=Membership.Role.FACILITATOR
     ).values("community_id")
