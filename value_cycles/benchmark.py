@@ -1,0 +1,343 @@
+"""`make bench`: the main pages, search and (when built) the digest, measured in one run.
+
+Every page is served by gunicorn with production settings and driven by wrk as a
+signed-in member; each figure is also given as a ratio to a hello-world view served by
+the same server in the same run, because these shared machines vary from run to run.
+Queries per request are counted separately, in-process, with Django's test client.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from members.models import User
+from value_cycles.scale_data import BENCH_MEMBER, generate, save_result
+
+BASE_DIR = Path(settings.BASE_DIR)
+WRK_REPORT = """
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    '{"requests": %d, "duration_us": %d, "errors": %d, "p50": %d, "p95": %d, "p99": %d}\\n',
+    summary.requests, summary.duration, e.connect + e.read + e.write + e.status + e.timeout,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99)))
+end
+"""
+SEARCH_WORDS = [
+    "kennis",
+    "vraag",
+    "ervaring",
+    "project",
+    "zorg",
+    "privacy",
+    "team",
+    "casus",
+    "knowledge",
+    "question",
+    "experience",
+    "accessibility",
+    "performance",
+    "meeting",
+    "webinar",
+    "expert",
+    "oplossing",
+    "evaluatie",
+    "trust",
+    "agreement",
+]
+QUERY_BUDGET = {"thread, 20 replies": 8, "thread, 200 nested replies": 8}
+DEFAULT_BUDGET = 12
+
+
+def search_queries() -> list[str]:
+    """A fixed mix of 200 queries: single words, pairs and phrases."""
+    words = SEARCH_WORDS
+    mix = [w for w in words]
+    mix += [f"{a} {b}" for a, b in zip(words, words[3:] + words[:3], strict=True)]
+    mix += [f'"{a} {b}"' for a, b in zip(words, words[1:] + words[:1], strict=True)]
+    while len(mix) < 200:
+        mix.append(f"{words[len(mix) % len(words)]} {words[(len(mix) * 7) % len(words)]}")
+    return mix[:200]
+
+
+@dataclass
+class Measure:
+    name: str
+    path: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p95_ms: float = 0.0
+    p99_ms: float = 0.0
+    ratio_to_hello: float = 0.0
+    queries: int | None = None
+    errors: int = 0
+    status: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def _ensure_data(size: str, out: Callable[[str], None]) -> dict[str, Any]:
+    marker = settings.VAR_DIR / "bench" / f"scale-{size}.json"
+    if marker.is_file() and User.objects.filter(email=BENCH_MEMBER).exists():
+        return dict(json.loads(marker.read_text()))
+    if User.objects.filter(email=BENCH_MEMBER).exists():
+        # Loaded by an earlier run from another checkout: find the fixed rows again.
+        from discussions.models import Thread
+
+        first_two = list(Thread.objects.filter(community__slug="scale-000").order_by("pk")[:2])
+        return {
+            "community_slug": "scale-000",
+            "thread_20": first_two[0].pk,
+            "thread_200": first_two[1].pk,
+        }
+    out(f"Generating the {size} data set (once)...")
+    result = generate(size, progress=lambda step: out(f"  {step}..."))
+    save_result(result, marker)
+    return dict(json.loads(marker.read_text()))
+
+
+def _pages(data: dict[str, Any], member: User) -> list[tuple[str, str]]:
+    from discussions.models import Thread
+
+    thread = Thread.objects.get(pk=data["thread_20"])
+    pages = [
+        ("hello", "/bench/hello/"),
+        ("community home", f"/communities/{data['community_slug']}/"),
+        ("thread list", f"/c/{data['community_slug']}/threads/"),
+        ("thread, 20 replies", f"/t/{data['thread_20']}/"),
+        ("thread, 200 nested replies", f"/t/{data['thread_200']}/"),
+        ("search", "/search/?q=kennis+delen"),
+        ("profile", f"/communities/people/{thread.author_id or member.pk}/"),
+    ]
+    return pages
+
+
+def _count_queries(client: Client, path: str) -> tuple[int, int]:
+    # As gunicorn is asked: an allowed host, and HTTPS so no redirect interferes.
+    client.get(path, secure=True, headers={"host": "127.0.0.1"})  # warm, as a second visit
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(path, secure=True, headers={"host": "127.0.0.1"}).status_code
+    return len(queries), status
+
+
+def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    """gunicorn with production settings; static files were collected by the caller."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key"),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "DJANGO_SESSION_COOKIE_SECURE": "0",
+        "DJANGO_SECURE_HSTS_SECONDS": "0",
+        "DATABASE_CONN_MAX_AGE": "600",
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_READ_DOT_ENV_FILE": "0",
+    }
+    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "cop_platform.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "sync",
+            "--log-level",
+            "warning",
+        ],
+        cwd=BASE_DIR,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
+                return server
+        except OSError:
+            time.sleep(0.3)
+    server.kill()
+    raise SystemExit("gunicorn did not come up within 30 s")
+
+
+def _status(port: int, path: str, cookie: str) -> int:
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _wrk(
+    port: int, path: str, cookie: str, seconds: int, connections: int, script: Path
+) -> dict[str, Any]:
+    args = [
+        "wrk",
+        "-t2",
+        f"-c{connections}",
+        f"-d{seconds}s",
+        "--timeout",
+        "10s",
+        "-H",
+        f"Cookie: {cookie}",
+        "-s",
+        str(script),
+        f"http://127.0.0.1:{port}{path}",
+    ]
+    output = subprocess.run(args, capture_output=True, text=True, check=True).stdout  # noqa: S603
+    report = json.loads(output.strip().splitlines()[-1])
+    report["rps"] = report["requests"] / (report["duration_us"] / 1e6)
+    return report
+
+
+def _search_in_process(member: User, out: Callable[[str], None]) -> dict[str, Any]:
+    try:
+        search_selectors = importlib.import_module("discussions.selectors.search")
+    except ImportError:
+        return {"status": "search selector not built yet"}
+    run = getattr(search_selectors, "search", None)
+    if run is None:
+        return {"status": "search selector not built yet"}
+    timings = []
+    for query in search_queries():
+        started = time.perf_counter()
+        result = run(member, query)
+        # Force evaluation of one page of results, as the page would.
+        list(result.object_list if hasattr(result, "object_list") else result)
+        timings.append((time.perf_counter() - started) * 1000)
+    timings.sort()
+    return {
+        "queries": len(timings),
+        "p50_ms": round(statistics.median(timings), 2),
+        "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+        "p99_ms": round(timings[int(len(timings) * 0.99) - 1], 2),
+    }
+
+
+def run(
+    *, size: str, seconds: int, connections: int, smoke: bool, out: Callable[[str], None] = print
+) -> int:
+    """Run the suite; return a process exit code (non-zero when smoke checks fail)."""
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
+    data = _ensure_data(size, out)
+    member = User.objects.get(email=BENCH_MEMBER)
+    client = Client()
+    client.force_login(member)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    pages = _pages(data, member)
+    measures = [Measure(name, path) for name, path in pages]
+    for measure in measures:
+        measure.queries, measure.status = _count_queries(client, measure.path)
+        if measure.status != 200:
+            measure.notes.append(f"in-process HTTP {measure.status}")
+
+    workers = os.cpu_count() or 2
+    port = 8765
+    bench_dir = settings.VAR_DIR / "bench"
+    bench_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "report.lua"
+        script.write_text(WRK_REPORT)
+        server = _start_server(port, workers)
+        try:
+            for measure in measures:
+                status = _status(port, measure.path, cookie)
+                if status != 200:
+                    measure.errors = 1
+                    measure.notes.append(f"HTTP {status}")
+                    continue
+                _wrk(port, measure.path, cookie, 1, connections, script)  # warm-up
+                report = _wrk(port, measure.path, cookie, seconds, connections, script)
+                measure.rps = round(report["rps"], 1)
+                measure.p50_ms = round(report["p50"] / 1000, 2)
+                measure.p95_ms = round(report["p95"] / 1000, 2)
+                measure.p99_ms = round(report["p99"] / 1000, 2)
+                measure.errors = int(report["errors"])
+                out(f"  {measure.name}: {measure.rps} req/s")
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    hello = next(m for m in measures if m.name == "hello")
+    for measure in measures:
+        if hello.rps:
+            measure.ratio_to_hello = round(measure.rps / hello.rps, 3)
+    search = _search_in_process(member, out)
+    result = {
+        "commit": _commit(),
+        "cores": os.cpu_count(),
+        "size": size,
+        "seconds_per_page": seconds,
+        "connections": connections,
+        "pages": [
+            {k: v for k, v in vars(m).items() if k not in {"path", "status", "notes"}}
+            | {"path": m.path, "notes": m.notes}
+            for m in measures
+        ],
+        "search": search,
+        "digest": {"status": "digests are not built yet (email issue)"},
+    }
+    (bench_dir / "latest.json").write_text(json.dumps(result, indent=2))
+    _print_table(result, out)
+
+    failures = [f"{m.name}: {m.errors} errors {m.notes}" for m in measures if m.errors] + [
+        f"{m.name}: {m.queries} queries > {QUERY_BUDGET.get(m.name, DEFAULT_BUDGET)}"
+        for m in measures
+        if m.queries is not None and m.queries > QUERY_BUDGET.get(m.name, DEFAULT_BUDGET)
+    ]
+    for failure in failures:
+        out(f"FAIL {failure}")
+    return 1 if (smoke and failures) else 0
+
+
+def _commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=BASE_DIR,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def _print_table(result: dict[str, Any], out: Callable[[str], None]) -> None:
+    out("")
+    out(
+        f"{'page':<28}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
+        f"{'÷hello':>8}{'queries':>9}{'errors':>8}"
+    )
+    for page in result["pages"]:
+        out(
+            f"{page['name']:<28}{page['rps']:>9}{page['p50_ms']:>9}{page['p95_ms']:>9}"
+            f"{page['p99_ms']:>9}{page['ratio_to_hello']:>8}{page['queries']!s:>9}"
+            f"{page['errors']:>8}"
+        )
+    out(f"search (selector, 200 queries): {result['search']}")
+    out(f"digest: {result['digest']}")
+    out(f"cores: {result['cores']}, commit: {result['commit']}, written to var/bench/latest.json")
