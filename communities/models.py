@@ -242,6 +242,7 @@ class AuditEvent(models.Model):
         THREAD_UNPINNED = "thread_unpinned", _("unpinned a thread")
         THREAD_MOVED = "thread_moved", _("moved a thread")
         MEMBER_MUTED = "member_muted", _("muted a member")
+        MEMBER_UNMUTED = "member_unmuted", _("ended a member's mute")
         FLAG_RESOLVED = "flag_resolved", _("handled a flag")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")

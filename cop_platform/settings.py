@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "discussions.context_processors.notifications",
             ],
         },
     },
@@ -273,6 +274,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("DJANGO_LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# ---------------------------------------------------------------------------
+# Community rules
+# ---------------------------------------------------------------------------
+# Members active in a community for fewer than COP_NEW_MEMBER_DAYS days may post at most
+# COP_NEW_MEMBER_POSTS_PER_DAY threads and replies per 24 hours there.
+COP_NEW_MEMBER_DAYS = env.int("COP_NEW_MEMBER_DAYS", default=7)
+COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=10)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 DEMO_MODE = env.bool("COP_DEMO_MODE", default=False)

@@ -67,8 +67,11 @@ def mention_snippets(body: str) -> list[str]:
     """The text after each mention `@`, long enough to hold any name."""
     snippets = []
     for segment in _prose_segments(body):
-        for match in _MENTION_START.finditer(segment):
-            snippets.append(segment[match.end() : match.end() + MAX_NAME_LENGTH])
+        starts = [match.start() for match in _MENTION_START.finditer(segment)]
+        # Each snippet stops where the next mention begins.
+        ends = [*starts[1:], len(segment)]
+        for start, end in zip(starts, ends[: len(starts)], strict=True):
+            snippets.append(segment[start + 1 : min(end, start + 1 + MAX_NAME_LENGTH)])
             if len(snippets) == MAX_MENTIONS:
                 return snippets
     return snippets

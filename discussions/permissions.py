@@ -22,7 +22,7 @@ from communities.permissions import (
     is_site_admin,
     role_in,
 )
-from discussions.models import CommunityMute, KnowledgePage, Reply, Thread
+from discussions.models import Attachment, CommunityMute, KnowledgePage, Reply, Thread
 from members.models import User
 from members.types import Viewer
 
@@ -69,6 +69,18 @@ def get_reply_for_user_or_404(user: Viewer, reply_id: int) -> Reply:
     return get_object_or_404(
         replies_visible_to(user).select_related("thread__community", "author"), pk=reply_id
     )
+
+
+def attachments_visible_to(user: Viewer) -> QuerySet[Attachment]:
+    """Attachments of the threads and replies the user may read (same rules)."""
+    return Attachment.objects.filter(
+        Q(thread__in=threads_visible_to(user)) | Q(reply__in=replies_visible_to(user))
+    )
+
+
+def get_attachment_for_user_or_404(user: Viewer, attachment_id: int) -> Attachment:
+    # One 404 for missing and forbidden, as for threads.
+    return get_object_or_404(attachments_visible_to(user), pk=attachment_id)
 
 
 def thread_recipients(thread: Thread) -> QuerySet[User]:

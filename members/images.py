@@ -79,6 +79,39 @@ def _flatten(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
+def image_decode(data: bytes, *, draft_size: int | None = None) -> tuple[Image.Image, str]:
+    """Decode an uploaded image with the guards every upload needs: accepted formats
+    only (judged by content), at most MAX_PIXELS, decompression bombs fatal, structure
+    verified. Returns the upright image (EXIF orientation applied) and its source
+    format. Raises ValidationError for too many pixels and any other exception for a
+    file that is not a usable image (callers turn those into their own message)."""
+    with warnings.catch_warnings():
+        # Pillow's own bomb check only warns below twice its limit; make it fatal.
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        # verify() checks the file's structure but leaves the image unusable,
+        # so the pixels come from a second, fresh open.
+        _open(data).verify()
+        image = _open(data)
+        source_format = str(image.format)
+        if draft_size is not None and image.format == "JPEG":
+            # Decode at reduced scale: a phone photo needs no full-size decode.
+            image.draft("RGB", (draft_size, draft_size))
+        image.seek(0)
+        image.load()
+        return ImageOps.exif_transpose(image) or image, source_format
+
+
+def image_pixels_only(image: Image.Image) -> Image.Image:
+    """A new image with the same pixels and nothing else: no info dict, so no EXIF,
+    GPS, comments or colour-profile tricks are carried over when it is saved."""
+    clean = Image.new(image.mode, image.size)
+    clean.paste(image)
+    return clean
+
+
+flatten_to_rgb = _flatten
+
+
 def avatar_render(upload: IO[bytes]) -> RenderedAvatar:
     """Check an uploaded photo and re-encode it as a 256x256 JPEG (cover-cropped).
 
@@ -87,32 +120,16 @@ def avatar_render(upload: IO[bytes]) -> RenderedAvatar:
     and for canvases over 40 megapixels.
     """
     data = _read_limited(upload)
-    with warnings.catch_warnings():
-        # Pillow's own bomb check only warns below twice its limit; make it fatal.
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            # verify() checks the file's structure but leaves the image unusable,
-            # so the pixels come from a second, fresh open.
-            _open(data).verify()
-            image = _open(data)
-            if image.format == "JPEG":
-                # Decode at reduced scale: a phone photo needs no full-size decode.
-                image.draft("RGB", (AVATAR_SIZE * 2, AVATAR_SIZE * 2))
-            image.seek(0)
-            image.load()
-            image = ImageOps.exif_transpose(image) or image
-            fitted = ImageOps.fit(
-                _flatten(image), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS
-            )
-        except ValidationError:
-            raise
-        except Exception as error:
-            # Pillow's decoders raise many kinds of errors on hostile input (OSError,
-            # SyntaxError, struct.error, bomb warnings made errors...): all mean "no".
-            raise _not_a_photo() from error
-    # Pixels only: a new image has no info dict to carry metadata over.
-    clean = Image.new("RGB", fitted.size)
-    clean.paste(fitted)
+    try:
+        image, _format = image_decode(data, draft_size=AVATAR_SIZE * 2)
+        fitted = ImageOps.fit(_flatten(image), (AVATAR_SIZE, AVATAR_SIZE), Image.Resampling.LANCZOS)
+    except ValidationError:
+        raise
+    except Exception as error:
+        # Pillow's decoders raise many kinds of errors on hostile input (OSError,
+        # SyntaxError, struct.error, bomb warnings made errors...): all mean "no".
+        raise _not_a_photo() from error
+    clean = image_pixels_only(fitted)
     out = io.BytesIO()
     clean.save(out, format="JPEG", quality=85, optimize=True)
     return RenderedAvatar(content=out.getvalue())

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
 
 from members.models import User
 
@@ -13,3 +14,4 @@ class AuthenticatedHttpRequest(HttpRequest):
     """A request that LoginRequiredMiddleware let through: the user is signed in."""
 
     user: User
+    htmx: HtmxDetails

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -25,8 +26,11 @@ from communities.services.memberships import (
     membership_remove,
     membership_request,
 )
-from discussions.models import Thread
-from discussions.services.posts import thread_create
+from discussions.models import Attachment, Flag, KnowledgePage, Reply, Thread
+from discussions.services.attachments import attachments_add
+from discussions.services.knowledge import knowledge_page_create
+from discussions.services.moderation import flag_create
+from discussions.services.posts import reply_create, thread_create
 from members.models import User
 from tests.factories import UserFactory
 
@@ -207,6 +211,99 @@ def _member_list(f: Facts) -> tuple[int | set[int], int | set[int]]:
     return f.seen(200, can), (LOGIN if f.anonymous else 405)
 
 
+def _on_thread(get: int, post: int, can: Callable[[Facts], bool] = lambda f: True) -> Expectation:
+    """Pages of a thread (or a reply, or a page of the community): 404 unless the persona
+    reads the community, then `get`/`post` if `can`, else 403. 405 is method refusal,
+    answered before anything else."""
+
+    def rule(f: Facts) -> tuple[int | set[int], int | set[int]]:
+        if f.anonymous:
+            return LOGIN, LOGIN
+        statuses = []
+        for status in (get, post):
+            if status == 405:
+                statuses.append(405)
+            elif not f.reads:
+                statuses.append(404)
+            else:
+                statuses.append(status if can(f) else 403)
+        return statuses[0], statuses[1]
+
+    return rule
+
+
+def _writes_knowledge(f: Facts) -> bool:
+    return f.admin or f.persona in {"facilitator", "core_member"}
+
+
+def _knowledge_create(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    return f.seen(200, _writes_knowledge(f)), f.seen(200, _writes_knowledge(f))
+
+
+def _knowledge_page(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # Open to anonymous visitors by design: a members-only page sends them to log in.
+    if f.anonymous:
+        return LOGIN, 405
+    return (200 if f.reads else 404), 405
+
+
+def _lists_members(f: Facts) -> bool:
+    return f.admin or f.persona in {"member", "core_member", "facilitator"}
+
+
+def _thread_mentions(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # 404 for who may not read the thread; the names are the community's members,
+    # so only those who may see its member list get them (403 for other readers).
+    if f.anonymous:
+        return LOGIN, LOGIN
+    if not f.reads:
+        return 404, 405
+    return (200 if _lists_members(f) else 403), 405
+
+
+def _thread_subscription(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # The matrix posts no level: 400 for readers, 404 for who may not know the thread.
+    if f.anonymous:
+        return LOGIN, LOGIN
+    return 405, (400 if f.reads else 404)
+
+
+def _community_subscription(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    return (LOGIN if f.anonymous else 405), f.seen(400, f.reads)
+
+
+def _contributes(f: Facts) -> bool:
+    return f.persona in {"member", "core_member", "facilitator"}
+
+
+def _in_thread(can: Callable[[Facts], bool], get: int, post: int) -> Expectation:
+    """404 for who may not read the thread, then 403 for who may not do it; a wrong
+    method is 405 for everyone signed in."""
+
+    def rule(f: Facts) -> tuple[int | set[int], int | set[int]]:
+        if f.anonymous:
+            return LOGIN, LOGIN
+
+        def status(allowed: int) -> int:
+            if allowed == 405:
+                return 405
+            if not f.reads:
+                return 404
+            return allowed if can(f) else 403
+
+        return status(get), status(post)
+
+    return rule
+
+
+def _moderates(f: Facts) -> bool:  # the world's thread is the facilitator's own
+    return f.manages
+
+
+def _reply_author(f: Facts) -> bool:  # the world's reply is the member's
+    return f.manages or f.persona == "member"
+
+
 EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
@@ -245,6 +342,55 @@ EXPECTATIONS: dict[str, Expectation] = {
     "communities:members": _member_list,
     "discussions:thread-list": _reads,
     "discussions:thread": _thread,
+    "discussions:search": _signed_in(200, 405),
+    "discussions:feed": _signed_in(200, 405),
+    "discussions:thread-create": lambda f: (
+        f.seen(200, _contributes(f)),
+        f.seen(200, _contributes(f)),
+    ),
+    "discussions:thread-similar": _reads,
+    "discussions:reply-create": _in_thread(_contributes, 200, 200),
+    "discussions:thread-edit": _in_thread(_moderates, 200, 200),
+    "discussions:thread-delete": _in_thread(_moderates, 200, 302),
+    "discussions:thread-restore": _in_thread(_moderates, 405, 302),
+    "discussions:thread-revisions": _in_thread(_moderates, 200, 405),
+    # An empty POST names no reaction: 400 for those who may react.
+    "discussions:thread-react": _in_thread(_contributes, 405, 400),
+    "discussions:answer-unaccept": _in_thread(_moderates, 405, 302),
+    "discussions:reply-edit": _in_thread(_reply_author, 200, 200),
+    "discussions:reply-delete": _in_thread(_reply_author, 200, 302),
+    "discussions:reply-restore": _in_thread(_moderates, 405, 302),
+    "discussions:reply-revisions": _in_thread(_reply_author, 200, 405),
+    "discussions:reply-react": _in_thread(_contributes, 405, 400),
+    "discussions:answer-accept": _in_thread(_moderates, 405, 302),
+    # Like the thread itself: 404 (never 403) for anyone who may not read it.
+    "discussions:attachment-download": _thread,
+    "discussions:notifications": _signed_in(200, 405),
+    "discussions:notification-read-all": _signed_in(405, 302),
+    # The world holds no notification of anyone's: the id names nothing, for everyone.
+    "discussions:notification-open": _signed_in(405, 404),
+    "discussions:thread-subscription": _thread_subscription,
+    "discussions:community-subscription": _community_subscription,
+    "discussions:thread-mentions": _thread_mentions,
+    "discussions:community-mentions": _member_list,
+    "discussions:moderation-all": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else ((200 if f.admin else 403), 405)
+    ),
+    "discussions:moderation-queue": _manages(200, 405),
+    "discussions:flag-resolve": _manages(405, 302),
+    "discussions:member-mute": _manages(200, 200),
+    "discussions:member-unmute": _manages(405, 302),
+    "discussions:thread-flag": _on_thread(200, 200),
+    "discussions:reply-flag": _on_thread(200, 200),
+    "discussions:thread-moderate": _on_thread(405, 302, lambda f: f.manages),
+    "discussions:reply-moderate": _on_thread(405, 302, lambda f: f.manages),
+    "discussions:thread-move": _on_thread(200, 200, lambda f: f.manages),
+    "discussions:knowledge-list": _knows(200),
+    "discussions:knowledge-create": _knowledge_create,
+    "discussions:knowledge-create-from-thread": _on_thread(200, 200, _writes_knowledge),
+    "discussions:knowledge-page": _knowledge_page,
+    "discussions:knowledge-edit": _on_thread(200, 200, _writes_knowledge),
+    "discussions:knowledge-history": _on_thread(200, 405),
 }
 
 
@@ -252,20 +398,30 @@ EXPECTATIONS: dict[str, Expectation] = {
 class World:
     community: Community
     thread: Thread
+    reply: Reply
+    flag: Flag
+    page: KnowledgePage
     people: dict[str, User | None]
     member_membership: Membership
     request_membership: Membership | None
+    attachment: Attachment
 
     def kwargs_for(self, route: str) -> dict[str, Any]:
         values: dict[str, Any] = {
             "slug": self.community.slug,
             "thread_id": self.thread.pk,
+            "reply_id": self.reply.pk,
+            "flag_id": self.flag.pk,
+            "page_slug": self.page.slug,
             "membership_id": (self.request_membership or self.member_membership).pk
             if "requests/" in route
             else self.member_membership.pk,
             "user_id": self.people["member"].pk,
             "token": "not-a-real-token",
             "invitation_id": self.community.invitations.values_list("pk", flat=True).first(),
+            "attachment_id": self.attachment.pk,
+            # The world holds no notification of anyone's: the id names nothing.
+            "notification_id": 0,
         }
         return {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
 
@@ -335,7 +491,31 @@ def _build_world(setting: str) -> World:
         title="Vraag",
         body="Tekst",
     )
-    return World(community, thread, people, memberships["member"], request_membership)
+    # A member's reply: its author may edit it, the facilitator moderates it.
+    reply = reply_create(thread=thread, author=people["member"], body="Antwoord")
+    flag = flag_create(reporter=facilitator, post=thread, reason="Controle")
+    page = knowledge_page_create(
+        community=community,
+        by=facilitator,
+        title="Kennis",
+        body="Tekst",
+        visibility=KnowledgePage.Visibility.COMMUNITY,
+        source_threads=[thread],
+    )
+    [attachment] = attachments_add(
+        post=thread, files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")], by=facilitator
+    )
+    return World(
+        community,
+        thread,
+        reply,
+        flag,
+        page,
+        people,
+        memberships["member"],
+        request_membership,
+        attachment,
+    )
 
 
 def _status(client: Client, method: str, url: str) -> int:

@@ -3,7 +3,7 @@
 Rows go in with COPY, ids assigned here so replies can point at their parents without a
 round trip. Bodies are rendered once per distinct text (a pool) through the real
 Markdown pipeline, and search vectors are filled by one UPDATE per table with the same
-weights as the search index. Text is ASCII, so folding accents changes nothing.
+weights as the search index, through the index's own batch functions.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils import timezone
 from communities.models import Community, Membership
 from discussions.markdown import render_markdown
 from discussions.models import Reaction, Reply, TaggedThread, Thread
+from discussions.services.search_index import replies_reindex, threads_reindex
 from members.models import Organization, User
 
 SCALE_DOMAIN = "scale.test"
@@ -437,28 +438,13 @@ def generate(
             )
 
         progress("search vectors")
-        with connection.cursor() as cursor:
-            for table, text, key in (
-                (
-                    "discussions_thread",
-                    "setweight(to_tsvector(cfg, t.title), 'A') || "
-                    "setweight(to_tsvector(cfg, t.body), 'B')",
-                    "t.community_id",
-                ),
-                (
-                    "discussions_reply",
-                    "setweight(to_tsvector(cfg, t.body), 'B')",
-                    "(SELECT community_id FROM discussions_thread WHERE id = t.thread_id)",
-                ),
-            ):
-                cursor.execute(
-                    f"""UPDATE {table} t SET search_vector = {text}
-                        FROM (SELECT id AS cid, CASE language WHEN 'nl' THEN 'dutch'
-                              ELSE 'english' END::regconfig AS cfg
-                              FROM communities_community) c
-                        WHERE c.cid = {key} AND t.id >= %s""",  # noqa: S608
-                    [first_thread if table == "discussions_thread" else first_reply],
-                )
+        # The same vectors as the live index (accent-folded plain text, tags, weights).
+        for reindex, first, last in (
+            (threads_reindex, first_thread, thread_ids[-1]),
+            (replies_reindex, first_reply, reply_counter[0] - 1),
+        ):
+            for start in range(first, last + 1, 2000):
+                reindex(list(range(start, min(start + 2000, last + 1))))
     counts.update({"organizations": size.organizations, "communities": size.communities})
     return ScaleResult(
         size=size_name,

@@ -1,6 +1,6 @@
 """Forms for threads, replies, reactions and the thread list's filters: input only."""
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -62,8 +62,7 @@ class ThreadForm(forms.Form):
     def __init__(self, *args: Any, allowed_kinds: list[str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if allowed_kinds is not None:
-            field = self.fields["kind"]
-            assert isinstance(field, forms.ChoiceField)
+            field = cast(forms.ChoiceField, self.fields["kind"])
             field.choices = [(k, label) for k, label in Thread.Kind.choices if k in allowed_kinds]
         self.fields["tags"].widget.attrs["list"] = "tag-suggestions"
 

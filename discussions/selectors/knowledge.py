@@ -16,7 +16,9 @@ from discussions.permissions import (
 from members.types import Viewer
 
 
-def knowledge_page_list_for_community(user: Viewer, community: Community) -> QuerySet[KnowledgePage]:
+def knowledge_page_list_for_community(
+    user: Viewer, community: Community
+) -> QuerySet[KnowledgePage]:
     return (
         knowledge_pages_visible_to(user)
         .filter(community=community)

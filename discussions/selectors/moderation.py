@@ -61,10 +61,10 @@ def member_get_for_moderation(community: Community, user_id: int) -> User | None
     ).first()
 
 
-def thread_move_targets(user: Viewer, thread: Thread) -> QuerySet[Community]:
+def thread_move_targets(user: User, thread: Thread) -> QuerySet[Community]:
     """Communities the user moderates, other than the thread's own."""
     communities = communities_visible_to(user).exclude(pk=thread.community_id)
-    if user.is_authenticated and user.is_staff:
+    if user.is_staff:
         return communities.order_by("name")
     moderated = Membership.objects.filter(
         user=user, state=Membership.State.ACTIVE, role__gte=Membership.Role.FACILITATOR

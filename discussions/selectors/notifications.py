@@ -44,7 +44,9 @@ def notification_unread_count(user: User) -> int:
 
 def get_notification_for_user_or_404(user: User, notification_id: int) -> Notification:
     # One 404 for missing, someone else's and no-longer-readable notifications.
-    return get_object_or_404(notifications_visible_to(user), pk=notification_id)
+    return get_object_or_404(
+        notifications_visible_to(user).select_related("thread", "reply"), pk=notification_id
+    )
 
 
 def mentionable_in_community(community: Community) -> QuerySet[User]:

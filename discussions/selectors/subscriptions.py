@@ -23,11 +23,33 @@ def _effective(thread_level: str | None, community_level: str | None, is_author:
     return Level.WATCH if is_author else Level.NORMAL
 
 
+def viewer_level_annotations(user: User) -> dict[str, Subquery]:
+    """Subqueries that fetch the viewer's own thread and community settings together
+    with the thread (see `subscription_level`): no query of their own on the page."""
+    return {
+        "viewer_thread_level": Subquery(
+            Subscription.objects.filter(user=user, thread=OuterRef("pk")).values("level")[:1]
+        ),
+        "viewer_community_level": Subquery(
+            Subscription.objects.filter(user=user, community=OuterRef("community_id")).values(
+                "level"
+            )[:1]
+        ),
+    }
+
+
 def subscription_level(user: Viewer, thread: Thread) -> str:
     """The user's effective level for the thread: its own setting, else the community's,
-    else watch for the author and normal for everyone else. One query."""
+    else watch for the author and normal for everyone else. No query when the thread was
+    fetched with `viewer_level_annotations`, else one."""
     if not user.is_authenticated:
         return Level.NORMAL
+    if hasattr(thread, "viewer_thread_level"):
+        return _effective(
+            thread.viewer_thread_level,
+            getattr(thread, "viewer_community_level", None),
+            thread.author_id == user.pk,
+        )
     levels = dict(
         Subscription.objects.filter(user=user)
         .filter(Q(thread=thread) | Q(community_id=thread.community_id))

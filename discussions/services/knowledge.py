@@ -117,7 +117,7 @@ def knowledge_page_update(
     *,
     page: KnowledgePage,
     by: User,
-    base_version: int,
+    base_version: int | None,
     title: str,
     body: str,
     visibility: str,

@@ -67,6 +67,18 @@ def _new_member_since(user: User, community: Community) -> datetime | None:
     return joined if joined > timezone.now() - timedelta(days=days) else None
 
 
+def _post_times_last_day(user: User, community: Community) -> list[datetime]:
+    since = timezone.now() - timedelta(hours=24)
+    # Deleted posts count too: deleting and posting again must not get round the limit.
+    threads = Thread.objects.filter(author=user, community=community, created_at__gt=since)
+    replies = Reply.objects.filter(author=user, thread__community=community, created_at__gt=since)
+    return list(
+        threads.values_list("created_at", flat=True).union(
+            replies.values_list("created_at", flat=True), all=True
+        )
+    )
+
+
 @transaction.atomic
 def ensure_may_post(*, user: User, community: Community) -> None:
     """Raise ValidationError with a clear message when the user may not post right now:
@@ -90,19 +102,8 @@ def ensure_may_post(*, user: User, community: Community) -> None:
         )
     if _new_member_since(user, community) is None:
         return
-    limit = getattr(settings, "COP_NEW_MEMBER_POSTS_PER_DAY", 10)
-    since = timezone.now() - timedelta(hours=24)
-    # Deleted posts count too: deleting and posting again must not get round the limit.
-    times = list(
-        Thread.objects.filter(author=user, community=community, created_at__gt=since)
-        .values_list("created_at", flat=True)
-        .union(
-            Reply.objects.filter(
-                author=user, thread__community=community, created_at__gt=since
-            ).values_list("created_at", flat=True),
-            all=True,
-        )
-    )
+    limit = max(1, int(getattr(settings, "COP_NEW_MEMBER_POSTS_PER_DAY", 10)))
+    times = _post_times_last_day(user, community)
     if len(times) < limit:
         return
     # Posting opens again when enough of the day's posts are more than 24 hours old.
@@ -136,10 +137,7 @@ def flag_create(*, reporter: User, post: Thread | Reply, reason: str) -> Flag:
         own_open = own_open.filter(reply=post)
     if own_open.exists():
         raise ValidationError(
-            _(
-                "You have already reported this post. Thank you: the facilitators "
-                "will look at it."
-            ),
+            _("You have already reported this post. Thank you: the facilitators will look at it."),
             code="duplicate",
         )
     return Flag.objects.create(
@@ -166,7 +164,11 @@ def flag_resolve(*, flag: Flag, by: User) -> Flag:
     """Close a flag (the post stays as it is unless hidden separately). Idempotent."""
     if not can_moderate(by, flag.community):
         raise PermissionDenied
-    locked = Flag.objects.select_for_update().select_related("thread", "reply").get(pk=flag.pk)
+    locked = (
+        Flag.objects.select_for_update(of=("self",))
+        .select_related("community", "thread__author", "reply__author")
+        .get(pk=flag.pk)
+    )
     if locked.resolved_at is not None:
         return locked
     locked.resolved_at = timezone.now()
@@ -320,8 +322,7 @@ def member_unmute(*, community: Community, user: User, by: User) -> None:
         audit_record(
             community=community,
             actor=by,
-            action=A.MEMBER_MUTED,
+            action=A.MEMBER_UNMUTED,
             subject=user,
             until=now.isoformat(),
-            ended=True,
         )

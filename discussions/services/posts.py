@@ -193,9 +193,7 @@ def reply_delete(*, reply: Reply, by: User) -> None:
     reply.deleted_at = timezone.now()
     reply.deleted_by = by
     reply.save(update_fields=["deleted_at", "deleted_by"])
-    Thread.objects.filter(pk=reply.thread_id).update(
-        reply_count=Greatest(F("reply_count") - 1, 0)
-    )
+    Thread.objects.filter(pk=reply.thread_id).update(reply_count=Greatest(F("reply_count") - 1, 0))
     Thread.objects.filter(pk=reply.thread_id, accepted_reply=reply).update(accepted_reply=None)
 
 

@@ -24,9 +24,7 @@ def reaction_toggle(*, user: User, post: Thread | Reply, kind: str) -> bool:
     target = {"thread": post} if isinstance(post, Thread) else {"reply": post}
     removed, _ = Reaction.objects.filter(user=user, kind=kind, **target).delete()
     if removed:
-        model.objects.filter(pk=post.pk).update(
-            reaction_count=Greatest(F("reaction_count") - 1, 0)
-        )
+        model.objects.filter(pk=post.pk).update(reaction_count=Greatest(F("reaction_count") - 1, 0))
         return False
     try:
         with transaction.atomic():

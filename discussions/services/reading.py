@@ -13,8 +13,14 @@ from members.models import User
 def thread_mark_read(*, user: User, thread: Thread) -> None:
     """Record that the user has read the thread up to now."""
     ReadState.objects.bulk_create(
-        [ReadState(user=user, thread=thread, community_id=thread.community_id,
-                   last_read_at=timezone.now())],
+        [
+            ReadState(
+                user=user,
+                thread=thread,
+                community_id=thread.community_id,
+                last_read_at=timezone.now(),
+            )
+        ],
         update_conflicts=True,
         unique_fields=["user", "thread"],
         update_fields=["last_read_at"],

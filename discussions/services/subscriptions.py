@@ -25,16 +25,17 @@ def subscription_set(
         raise ValueError("Pass a thread or a community, not both.")
     if level not in Subscription.Level.values:
         raise ValueError("Unknown subscription level.")
+    now = timezone.now()
     if thread is not None:
         if not threads_visible_to(user).filter(pk=thread.pk).exists():
             raise PermissionDenied
-        target: dict[str, Thread | Community] = {"thread": thread}
-    else:
-        assert community is not None
+        subscription, _ = Subscription.objects.update_or_create(
+            user=user, thread=thread, defaults={"level": level, "updated_at": now}
+        )
+    elif community is not None:
         if not can_read_community(user, community):
             raise PermissionDenied
-        target = {"community": community}
-    subscription, _ = Subscription.objects.update_or_create(
-        user=user, **target, defaults={"level": level, "updated_at": timezone.now()}
-    )
+        subscription, _ = Subscription.objects.update_or_create(
+            user=user, community=community, defaults={"level": level, "updated_at": now}
+        )
     return subscription

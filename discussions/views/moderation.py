@@ -81,7 +81,9 @@ def _flag(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Threa
         except ValidationError as error:
             messages.info(request, error.messages[0])
         else:
-            messages.success(request, _("Thank you for your report. The facilitators will look at it."))
+            messages.success(
+                request, _("Thank you for your report. The facilitators will look at it.")
+            )
         return redirect(post)
     context = {"form": form, "post": post, "thread": thread, "community": thread.community}
     return render(request, "discussions/moderation_flag.html", context)
@@ -222,7 +224,9 @@ def member_mute_view(request: AuthenticatedHttpRequest, slug: str, user_id: int)
     form = MuteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            mute = member_mute(community=community, user=target, by=request.user, **form.cleaned_data)
+            mute = member_mute(
+                community=community, user=target, by=request.user, **form.cleaned_data
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

@@ -1,3 +1,35 @@
-from django.urls import URLPattern
+"""The search page: a GET form, results and pages; works without JavaScript."""
 
-urlpatterns: list[URLPattern] = []
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET
+
+from communities.permissions import communities_readable_by
+from discussions.forms.search import SearchForm
+from discussions.selectors.search import search
+from members.types import AuthenticatedHttpRequest
+
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() else 1
+
+
+@require_GET
+def search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = SearchForm(request.GET or None, communities=communities_readable_by(request.user))
+    results = None
+    if form.is_bound and form.is_valid():
+        results = search(
+            request.user,
+            form.cleaned_data["q"],
+            form.filters(),
+            page=_page_number(request.GET.get("page")),
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"form": form, "results": results, "query_string": query.urlencode()}
+    return render(request, "discussions/search.html", context)
+
+
+urlpatterns: list[URLPattern] = [path("search/", search_view, name="search")]

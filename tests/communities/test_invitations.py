@@ -773,7 +773,7 @@ def test_the_invitation_list_takes_the_same_queries_however_many_invitations(
     )
     client.force_login(facilitator)
     # session, user, community, role, counts, page count, page rows
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == count
