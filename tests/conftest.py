@@ -2,12 +2,19 @@
 services, so each test reads as a sentence about one kind of person."""
 
 import pytest
+from django.core.cache import cache
 
 from communities.models import Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
 from members.models import User
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    # Tests share one process-wide locmem cache: each starts from an empty one.
+    cache.clear()
 
 
 @pytest.fixture

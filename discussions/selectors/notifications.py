@@ -4,6 +4,7 @@ A notification is shown only while its thread (and reply) is still visible to it
 recipient: someone removed from a community keeps no trace of its threads.
 """
 
+from django.core.cache import cache
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
@@ -37,9 +38,26 @@ def notification_list_for_user(user: User) -> QuerySet[Notification]:
     )
 
 
+# The header shows the count on every page; counting through the visibility rules costs
+# more than the rest of a thread page, so it is cached briefly. Recording or reading
+# notifications forgets it at once (services.notifications); a visibility change (say,
+# a removal from a community) shows in the number within UNREAD_COUNT_TTL seconds.
+UNREAD_COUNT_TTL = 60
+
+
+def unread_count_cache_key(user_id: int) -> str:
+    return f"discussions:unread:{user_id}"
+
+
 def notification_unread_count(user: User) -> int:
-    """One query: the number of unread notifications the user may still read."""
-    return notifications_visible_to(user).filter(read_at__isnull=True).count()
+    """The number of unread notifications the user may still read: one cache read, and
+    one query when it is not cached."""
+    key = unread_count_cache_key(user.pk)
+    count = cache.get(key)
+    if count is None:
+        count = notifications_visible_to(user).filter(read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_COUNT_TTL)
+    return int(count)
 
 
 def get_notification_for_user_or_404(user: User, notification_id: int) -> Notification:

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import cache
 from django.db.models import (
     BooleanField,
     Count,
@@ -236,15 +237,27 @@ def keyset_page(
 
 
 def tag_suggestions(user: Viewer, community: Community) -> list[str]:
-    """The community's most used tags, for the tag field's suggestions and the filter."""
-    visible = threads_visible_to(user).filter(community=community).values("pk")
-    return list(
-        TaggedThread.objects.filter(content_object__in=visible)
-        .values("tag__name")
-        .annotate(uses=Count("pk"))
-        .order_by("-uses", "tag__name")
-        .values_list("tag__name", flat=True)[:TAG_SUGGESTIONS]
-    )
+    """The community's most used tags, for the tag field's suggestions and the filter.
+
+    Counted over the threads every reader of the community sees (not hidden, not
+    deleted), so one cached list serves all of them; callers check the viewer may read
+    the community. Cached for a few minutes: a new tag shows up a little later.
+    """
+    key = f"discussions:tags:{community.pk}"
+    tags = cache.get(key)
+    if tags is None:
+        shown = Thread.objects.filter(
+            community=community, is_hidden=False, deleted_at__isnull=True
+        ).values("pk")
+        tags = list(
+            TaggedThread.objects.filter(content_object__in=shown)
+            .values("tag__name")
+            .annotate(uses=Count("pk"))
+            .order_by("-uses", "tag__name")
+            .values_list("tag__name", flat=True)[:TAG_SUGGESTIONS]
+        )
+        cache.set(key, tags, 300)
+    return list(tags)
 
 
 def similar_threads(user: Viewer, community: Community, title: str) -> list[Thread]:

@@ -19,6 +19,7 @@ Delivery re-checks everything at run time (see `notifications_deliver`).
 
 from collections.abc import Callable, Iterable
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
@@ -27,7 +28,7 @@ from django.utils import timezone
 from discussions.mentions import resolve_mentions
 from discussions.models import Notification, Reply, Thread
 from discussions.permissions import thread_recipients
-from discussions.selectors.notifications import mentionable_in_thread
+from discussions.selectors.notifications import mentionable_in_thread, unread_count_cache_key
 from discussions.selectors.subscriptions import watcher_candidates, with_subscription_level
 from discussions.tasks import deliver_notifications
 from members.models import User
@@ -66,6 +67,7 @@ def _record(
     if not kinds:
         return []
     now = timezone.now()
+    _forget_unread_counts(list(kinds))
     Notification.objects.bulk_create(
         [
             Notification(
@@ -242,6 +244,11 @@ def notifications_deliver(*, notification_ids: list[int], send: Sender | None = 
     return sent
 
 
+def _forget_unread_counts(user_ids: list[int]) -> None:
+    keys = [unread_count_cache_key(uid) for uid in user_ids]
+    transaction.on_commit(lambda: cache.delete_many(keys))
+
+
 @transaction.atomic
 def notification_mark_read(*, user: User, notification: Notification) -> None:
     """Mark one of the user's own notifications read (again: no change)."""
@@ -252,11 +259,13 @@ def notification_mark_read(*, user: User, notification: Notification) -> None:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        _forget_unread_counts([user.pk])
 
 
 @transaction.atomic
 def notifications_mark_all_read(*, user: User) -> int:
     """Mark all the user's unread notifications read; returns how many changed."""
+    _forget_unread_counts([user.pk])
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )

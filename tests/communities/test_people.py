@@ -282,7 +282,7 @@ def test_the_expert_finder_query_count_does_not_grow(
     client.force_login(member)
     client.get("/")
     # session, user, paginator count, page, expertise tags, shared memberships
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         response = client.get("/communities/people/experts/", {"q": "wondzorg"})
     assert len(response.context["rows"]) == experts
 
@@ -374,7 +374,7 @@ def test_members_like_you_query_count_does_not_grow(
     client.force_login(member)
     client.get("/")
     # session, user, own tags, ranking, expertise, interests, shared memberships
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/communities/people/like-you/")
     assert len(response.context["rows"]) == min(people, 10)
 
@@ -535,5 +535,5 @@ def test_the_members_list_query_count_does_not_grow(
     client.force_login(member)
     client.get("/")
     # session, user, community, roles, organisation options, count, page, expertise
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         client.get("/communities/e-health/members/")

@@ -289,6 +289,6 @@ def test_knowledge_list_query_count_does_not_grow(
     _login(client, member)
     client.get("/")  # settle the session
     # session, user, community, role, pages (with community and last editor)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(5):
         response = client.get("/c/e-health/knowledge/")
     assert len(response.context["pages"]) == pages

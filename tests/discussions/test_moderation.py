@@ -190,7 +190,7 @@ def test_moderation_queue_query_count_does_not_grow(
     _login(client, facilitator)
     client.get("/")  # settle the session
     # session, user, community, role, flag count, flag page, mutes
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         response = client.get("/c/e-health/moderation/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == flags

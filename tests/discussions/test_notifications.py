@@ -370,7 +370,7 @@ def test_the_list_query_count_does_not_grow(
     client.get("/")  # settle the session
     # session, user, page count, page rows (actor, thread, community, reply joined),
     # unread count
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get("/notifications/")
     assert len(response.context["notifications"]) == count
 

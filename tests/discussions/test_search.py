@@ -339,7 +339,7 @@ def test_search_page_query_count_does_not_grow_with_results(
     client.get("/")  # settle the session
     # session, user, the unread-notification count (every page), the results page (one
     # query: hits, count and snippet bodies), the community choices of the form
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         response = client.get(reverse("discussions:search"), {"q": "planning", "tag": "agenda"})
     assert response.status_code == 200
     assert response.context["results"].count == 2 * threads
