@@ -445,6 +445,9 @@ def generate(
         ):
             for start in range(first, last + 1, 2000):
                 reindex(list(range(start, min(start + 2000, last + 1))))
+    with connection.cursor() as cursor:
+        # Fresh statistics: rows loaded by COPY are unknown to the planner until then.
+        cursor.execute("ANALYZE")
     counts.update({"organizations": size.organizations, "communities": size.communities})
     return ScaleResult(
         size=size_name,

@@ -25,6 +25,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.shortcuts import get_object_or_404
 
@@ -38,7 +39,11 @@ from discussions.models import (
     TaggedThread,
     Thread,
 )
-from discussions.permissions import replies_visible_to, threads_visible_to
+from discussions.permissions import (
+    replies_visible_to,
+    reply_readable_in_thread,
+    threads_visible_to,
+)
 from discussions.selectors.subscriptions import viewer_level_annotations
 from discussions.tree import ReplyNode, RootPage, iter_nodes, page_of, paginate_roots, reply_tree
 from members.types import Viewer
@@ -310,12 +315,14 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
     """Every reply of the thread in one query, oldest first. Replies the viewer may not
     read (deleted, hidden) come without their content, marked `is_visible=False`, so the
     tree can keep a placeholder where replies to them hang."""
-    visible = replies_visible_to(user).filter(thread=thread).values("pk")
+    readable = reply_readable_in_thread(user, thread)
     replies = (
         Reply.objects.filter(thread=thread)
         .select_related("author")
         .annotate(
-            is_visible=ExpressionWrapper(Q(pk__in=visible), output_field=BooleanField()),
+            is_visible=Value(True)
+            if readable is None
+            else ExpressionWrapper(readable, output_field=BooleanField()),
             reaction_kinds=_reaction_kinds("reply"),
         )
         .order_by("created_at", "pk")
