@@ -11,14 +11,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from communities.models import Community
-from communities.permissions import can_read_community, get_community_for_user_or_404
+from communities.permissions import (
+    can_read_community,
+    can_view_member_list,
+    get_community_for_user_or_404,
+)
 from discussions.forms.threads import (
     ReactionForm,
     ReplyEditForm,
@@ -229,6 +233,10 @@ def _thread_context(
         "page": replies.page,
         "accepted": replies.accepted,
         "reply_form": reply_form or ReplyForm(),
+        # Mention suggestions list the community's members: only for who may see them.
+        "mentions_url": reverse("discussions:thread-mentions", kwargs={"thread_id": thread.pk})
+        if can_view_member_list(user, thread.community)
+        else "",
         "can_reply": can_reply(user, thread),
         "can_react": can_react(user, thread),
         "can_accept": can_accept_answer(user, thread),
