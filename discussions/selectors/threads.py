@@ -27,12 +27,14 @@ from django.db.models import (
     Subquery,
     Value,
 )
+from django.db.models.functions import JSONObject
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community
 from discussions.models import (
     Attachment,
     CommunityVisit,
+    KnowledgePage,
     Reaction,
     ReadState,
     Reply,
@@ -62,6 +64,19 @@ SORTS: dict[str, tuple[str, ...]] = {
 
 
 # --- annotations ------------------------------------------------------------------------
+
+
+def _knowledge_links() -> ArraySubquery:
+    """The knowledge pages the thread was distilled into, as {title, slug} pairs. Only
+    pages of the thread's own community: whoever may read the thread may read those
+    (knowledge_pages_visible_to), so the page shows them without another query."""
+    return ArraySubquery(
+        KnowledgePage.objects.filter(
+            source_threads=OuterRef("pk"), community_id=OuterRef("community_id")
+        )
+        .order_by("title", "pk")
+        .values(link=JSONObject(title="title", slug="slug"))
+    )
 
 
 def _tag_names() -> ArraySubquery:
@@ -293,6 +308,7 @@ def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
     threads = threads_visible_to(user).select_related("community", "author")
     threads = threads.annotate(
         tag_names=_tag_names(),
+        knowledge_links=_knowledge_links(),
         reaction_kinds=_reaction_kinds("thread"),
         # Most threads have no attachments at all: then their query is skipped.
         has_attachments=Exists(

@@ -35,6 +35,7 @@ from discussions.models import Reply, Thread
 from discussions.permissions import (
     can_accept_answer,
     can_delete_post,
+    can_edit_knowledge,
     can_edit_post,
     can_flag,
     can_moderate,
@@ -245,6 +246,17 @@ def _thread_context(
         "can_edit_thread": can_edit_post(user, thread),
         "can_view_thread_revisions": can_view_revisions(user, thread),
         "subscription_level": subscription_level(user, thread),
+        "knowledge_pages": [
+            {
+                "title": link["title"],
+                "url": reverse(
+                    "discussions:knowledge-page",
+                    kwargs={"slug": thread.community.slug, "page_slug": link["slug"]},
+                ),
+            }
+            for link in getattr(thread, "knowledge_links", None) or []
+        ],
+        "can_edit_knowledge": can_edit_knowledge(user, thread.community),
     }
 
 

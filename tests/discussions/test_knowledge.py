@@ -96,6 +96,11 @@ def test_the_thread_page_links_to_what_it_was_distilled_into(
     assert list(knowledge_pages_for_thread(outsider, thread)) == []
     response = _login(client, member).get(page.get_absolute_url())
     assert list(response.context["sources"]) == [thread]
+    thread_page = client.get(thread.get_absolute_url())
+    assert thread_page.context["knowledge_pages"] == [
+        {"title": page.title, "url": page.get_absolute_url()}
+    ]
+    assert page.get_absolute_url() in thread_page.content.decode()
 
 
 def test_writing_from_the_community_and_slugs_stay_unique(
