@@ -1,11 +1,20 @@
 """Each views module declares its own urlpatterns."""
 
-from discussions.views import attachments, knowledge, moderation, notifications, search, threads
+from discussions.views import (
+    attachments,
+    knowledge,
+    moderation,
+    notifications,
+    posts,
+    search,
+    threads,
+)
 
 app_name = "discussions"
 
 urlpatterns = [
     *threads.urlpatterns,
+    *posts.urlpatterns,
     *notifications.urlpatterns,
     *search.urlpatterns,
     *attachments.urlpatterns,
