@@ -42,6 +42,19 @@ def community(site_admin: User, facilitator: User) -> Community:
     )
 
 
+def make_community(admin: User, facilitator: User, slug: str, **settings: object) -> Community:
+    """A community made through the service, with placeholder focus texts; `settings`
+    override any of community_create's keyword arguments."""
+    fields: dict[str, object] = {
+        "name": slug.replace("-", " ").title(),
+        "focus": "Samen leren.",
+        "urgency": "Nu.",
+        "member_value": "Kennis.",
+        **settings,
+    }
+    return community_create(creator=admin, facilitator=facilitator, slug=slug, **fields)  # type: ignore[arg-type]
+
+
 def _with_role(community: Community, admin: User, role: int, **user_fields: object) -> User:
     user = UserFactory(**user_fields)
     membership_grant(community=community, user=user, role=role, granted_by=admin)

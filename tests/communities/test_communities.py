@@ -4,25 +4,14 @@ import pytest
 from django.test import Client
 
 from communities.models import AuditEvent, Community, StageChange
-from communities.services.communities import community_create
 from members.models import User
+from tests.conftest import make_community
 
 pytestmark = pytest.mark.django_db
 
 
-def _make(
-    admin: User, facilitator: User, slug: str, focus: str = "Zorg digitaal", **extra: object
-) -> Community:
-    return community_create(
-        creator=admin,
-        facilitator=facilitator,
-        name=slug.title(),
-        slug=slug,
-        focus=focus,
-        urgency="u",
-        member_value="m",
-        **extra,
-    )
+def _make(admin: User, facilitator: User, slug: str, **settings: object) -> Community:
+    return make_community(admin, facilitator, slug, **{"focus": "Zorg digitaal", **settings})
 
 
 def test_directory_lists_what_the_viewer_may_know_of(

@@ -6,27 +6,24 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from communities.models import AuditEvent, Community, Membership
-from communities.services.communities import community_create, community_update
+from communities.services.communities import community_update
 from communities.services.memberships import (
     membership_change_role,
     membership_leave,
     membership_remove,
 )
 from members.models import User
+from tests.conftest import make_community
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def open_community(site_admin: User, facilitator: User) -> Community:
-    return community_create(
-        creator=site_admin,
-        facilitator=facilitator,
-        name="Aanjagers",
-        slug="aanjagers",
-        focus="f",
-        urgency="u",
-        member_value="m",
+    return make_community(
+        site_admin,
+        facilitator,
+        "aanjagers",
         charter="Deel wat je leerde.",
         join_policy=Community.JoinPolicy.OPEN,
     )
@@ -34,14 +31,10 @@ def open_community(site_admin: User, facilitator: User) -> Community:
 
 @pytest.fixture
 def approval_community(site_admin: User, facilitator: User) -> Community:
-    return community_create(
-        creator=site_admin,
-        facilitator=facilitator,
-        name="E-health",
-        slug="ehealth",
-        focus="f",
-        urgency="u",
-        member_value="m",
+    return make_community(
+        site_admin,
+        facilitator,
+        "ehealth",
         charter="Vertrouwelijk.",
         join_policy=Community.JoinPolicy.APPROVAL,
     )

@@ -10,9 +10,9 @@ from communities.permissions import (
     communities_visible_to,
     role_in,
 )
-from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
 from members.models import User
+from tests.conftest import make_community
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -20,14 +20,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def hidden(site_admin: User, facilitator: User) -> Community:
-    return community_create(
-        creator=site_admin,
-        facilitator=facilitator,
+    return make_community(
+        site_admin,
+        facilitator,
+        "schade",
         name="Schade-experts",
-        slug="schade",
-        focus="f",
-        urgency="u",
-        member_value="m",
         join_policy=Community.JoinPolicy.INVITE,
         is_listed=False,
         is_confidential=True,
@@ -36,14 +33,10 @@ def hidden(site_admin: User, facilitator: User) -> Community:
 
 @pytest.fixture
 def open_community(site_admin: User, facilitator: User) -> Community:
-    return community_create(
-        creator=site_admin,
-        facilitator=facilitator,
-        name="Aanjagers",
-        slug="aanjagers",
-        focus="f",
-        urgency="u",
-        member_value="m",
+    return make_community(
+        site_admin,
+        facilitator,
+        "aanjagers",
         visibility=Community.Visibility.SIGNED_IN,
     )
 
