@@ -356,28 +356,21 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
 
 
 def _attach_attachments(thread: Thread, replies: list[Reply]) -> None:
-    """The attachments of the thread and of these replies in one query, stored where
-    `post.attachments.all` finds them (as prefetch_related would)."""
-    by_thread: list[Attachment] = []
-    by_reply: dict[int, list[Attachment]] = {reply.pk: [] for reply in replies}
-    found = Attachment.objects.filter(Q(thread=thread) | Q(reply_id__in=list(by_reply)))
+    """The attachments of the thread and of these replies in one query, as a plain list
+    in `post.attachment_list` (a related manager per reply cost more than the query)."""
+    by_post: dict[tuple[str, int], list[Attachment]] = {("thread", thread.pk): []}
+    by_post.update({("reply", reply.pk): [] for reply in replies})
+    found = Attachment.objects.filter(Q(thread=thread) | Q(reply_id__in=[r.pk for r in replies]))
     if not getattr(thread, "has_attachments", True):
         found = found.none()
     for attachment in found.order_by("created_at", "pk"):
-        if attachment.thread_id == thread.pk:
-            by_thread.append(attachment)
-        elif attachment.reply_id in by_reply:
-            by_reply[attachment.reply_id].append(attachment)
-    _set_prefetched(thread, by_thread)
+        owner = ("thread", thread.pk) if attachment.thread_id == thread.pk else None
+        owner = owner or ("reply", cast(int, attachment.reply_id))
+        if owner in by_post:
+            by_post[owner].append(attachment)
+    thread.attachment_list = by_post[("thread", thread.pk)]  # type: ignore[attr-defined]
     for reply in replies:
-        _set_prefetched(reply, by_reply[reply.pk])
-
-
-def _set_prefetched(post: Thread | Reply, items: list[Attachment]) -> None:
-    queryset = post.attachments.all()
-    queryset._result_cache = items  # type: ignore[attr-defined]
-    queryset._prefetch_done = True  # type: ignore[attr-defined]
-    post.__dict__.setdefault("_prefetched_objects_cache", {})["attachments"] = queryset
+        reply.attachment_list = by_post[("reply", reply.pk)]  # type: ignore[attr-defined]
 
 
 @dataclass

@@ -18,6 +18,7 @@ from discussions.forms.threads import (
     ReplyForm,
     ThreadEditForm,
 )
+from discussions.fragments import reactions_block
 from discussions.models import Reply, Thread
 from discussions.permissions import (
     can_accept_answer,
@@ -240,7 +241,7 @@ def _react(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Thre
         if isinstance(post, Thread)
         else reply_get_for_page(request.user, post.pk)
     )
-    context = {"post": fresh, "can_react": True, "is_thread": isinstance(post, Thread)}
+    context = {"block": reactions_block(fresh, can_react=True)}
     return _vary(render(request, "discussions/components/reactions.html", context))
 
 

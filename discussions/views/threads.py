@@ -27,6 +27,12 @@ from discussions.forms.threads import (
     ThreadFilterForm,
     ThreadForm,
 )
+from discussions.fragments import (
+    attachments_context,
+    reactions_block,
+    reply_cards,
+    reply_tree_html,
+)
 from discussions.models import Thread
 from discussions.permissions import (
     can_accept_answer,
@@ -204,14 +210,25 @@ def _thread_context(
 ) -> dict[str, Any]:
     user = request.user
     replies = thread_replies(user, thread, page_number)
-    moderates = can_moderate(user, thread.community)
+    rights = {
+        "can_reply": can_reply(user, thread),
+        "can_react": can_react(user, thread),
+        "can_accept": can_accept_answer(user, thread),
+        "can_moderate": can_moderate(user, thread.community),
+        "can_flag": can_flag(user, thread),
+    }
     for node in replies.nodes_on_page:
         node.can_edit = not node.placeholder and can_edit_post(user, node.reply)
         node.can_view_revisions = not node.placeholder and can_view_revisions(user, node.reply)
+    reply_cards(replies.nodes_on_page, thread=thread, **rights)
     return {
+        **rights,
         "thread": thread,
         "community": thread.community,
+        "thread_attachments": attachments_context(thread),
+        "thread_reactions": reactions_block(thread, can_react=rights["can_react"]),
         "replies": replies.page.roots,
+        "replies_html": reply_tree_html(replies.page.roots),
         "page": replies.page,
         "accepted": replies.accepted,
         "reply_form": reply_form or ReplyForm(),
@@ -219,11 +236,6 @@ def _thread_context(
         "mentions_url": reverse("discussions:thread-mentions", kwargs={"thread_id": thread.pk})
         if can_view_member_list(user, thread.community)
         else "",
-        "can_reply": can_reply(user, thread),
-        "can_react": can_react(user, thread),
-        "can_accept": can_accept_answer(user, thread),
-        "can_moderate": moderates,
-        "can_flag": can_flag(user, thread),
         "can_edit_thread": can_edit_post(user, thread),
         "can_view_thread_revisions": can_view_revisions(user, thread),
         "subscription_level": subscription_level(user, thread),

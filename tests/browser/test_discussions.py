@@ -57,3 +57,53 @@ def test_a_question_is_asked_answered_and_accepted(
     page.goto(f"/c/{community.slug}/threads/?state=solved")
     expect(page.get_by_role("link", name="How do you get colleagues on board?")).to_be_visible()
     assert_accessible(page)
+
+
+def test_reactions_on_cached_reply_cards_count_once_with_and_without_javascript(
+    page: Page,
+    browser: Any,
+    live_server: Any,
+    community: Community,
+    member: User,
+    core_member: User,
+) -> None:
+    """Reply cards are cached HTML without a CSRF token: their buttons submit the page's
+    shared form. With htmx the click must be sent once (not also by the browser);
+    without JavaScript the browser submits the shared form itself."""
+    from discussions.models import Reaction
+    from discussions.services.posts import reply_create, thread_create
+
+    thread = thread_create(
+        community=community, author=member, kind="question", title="Klein beginnen?", body="Hoe?"
+    )
+    reply = reply_create(thread=thread, author=core_member, body="Begin klein.")
+    _log_in(page, live_server, member)
+    page.goto(thread.get_absolute_url())
+    card = page.locator(f"#reply-{reply.pk}")
+    card.get_by_role("button", name="Thanks").click()
+    expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
+    assert Reaction.objects.filter(reply=reply, user=member).count() == 1
+
+    no_js = browser.new_context(java_script_enabled=False, base_url=live_server.url)
+    try:
+        plain = no_js.new_page()
+        client = Client()
+        client.force_login(core_member)
+        no_js.add_cookies(
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        User.objects.filter(pk=core_member.pk).update(language="en")
+        plain.goto(thread.get_absolute_url())
+        plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful").click()
+        plain.wait_for_url(f"**{thread.get_absolute_url()}#reply-{reply.pk}")
+        pressed = plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful")
+        expect(pressed).to_have_attribute("aria-pressed", "true")
+    finally:
+        no_js.close()
+    assert Reaction.objects.filter(reply=reply).count() == 2

@@ -12,6 +12,7 @@ from django.utils import translation
 from PIL import ExifTags, Image
 
 from communities.models import Community
+from discussions.fragments import attachments_context
 from discussions.models import Attachment, Thread
 from discussions.services import attachments as service
 from discussions.services.attachments import attachments_add, clean_display_name
@@ -299,8 +300,10 @@ def test_the_partial_shows_thumbnails_and_document_links(
     thread: Thread, member: User, pdf: Attachment
 ) -> None:
     [image] = attachments_add(post=thread, files=[upload(png_with_gps(), "kaart.png")], by=member)
-    post = Thread.objects.prefetch_related("attachments").get(pk=thread.pk)
-    html = render_to_string("discussions/components/attachments.html", {"post": post})
+    thread.attachment_list = list(thread.attachments.order_by("pk"))
+    html = render_to_string(
+        "discussions/components/attachments.html", {"attachments": attachments_context(thread)}
+    )
     image_url = reverse("discussions:attachment-download", args=[image.pk])
     assert f'<img src="{image_url}" alt="kaart.png"' in html
     assert "Verslag &quot;Q1&quot; €.pdf</a>" in html

@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from communities.models import AuditEvent, Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
+from discussions.fragments import reply_card_context
 from discussions.models import Flag, Reply, Thread
 from discussions.permissions import can_reply, is_muted
 from discussions.services.moderation import (
@@ -25,6 +26,7 @@ from discussions.services.moderation import (
     thread_set_pinned,
 )
 from discussions.services.posts import reply_create, thread_create
+from discussions.tree import ReplyNode
 from members.models import User
 from tests.factories import UserFactory
 
@@ -247,20 +249,30 @@ def test_the_thread_page_components_run_no_queries(
     thread = Thread.objects.select_related("community").get(pk=thread.pk)
     request = rf.get(f"/t/{thread.pk}/")
     request.user = facilitator
-    context = {"thread": thread, "can_moderate": True, "user": facilitator, "request": request}
+    context = {"thread": thread, "can_moderate": True, "can_flag": True, "request": request}
+    card = reply_card_context(
+        ReplyNode(reply=reply, depth=0),
+        thread=thread,
+        can_reply=True,
+        can_react=True,
+        can_accept=False,
+        can_moderate=True,
+        can_flag=True,
+    )
     with django_assert_num_queries(0):
         tools = render_to_string(
             "discussions/components/moderation_tools.html", context, request=request
         )
         thread_flag = render_to_string(
-            "discussions/components/flag_link.html", context | {"post": thread}, request=request
+            "discussions/components/flag_link.html", context, request=request
         )
-        reply_flag = render_to_string(
-            "discussions/components/flag_link.html", context | {"post": reply}, request=request
-        )
+        reply_card = render_to_string("discussions/components/reply_card.html", card)
     assert f"/t/{thread.pk}/moderate/" in tools and f"/t/{thread.pk}/move/" in tools
     assert f"/t/{thread.pk}/flag/" in thread_flag
-    assert f"/r/{reply.pk}/flag/" in reply_flag and f"/r/{reply.pk}/moderate/" in reply_flag
+    assert (
+        f"/r/{reply.pk}/flag/" in reply_card
+        and f'formaction="/r/{reply.pk}/moderate/"' in reply_card
+    )
 
 
 # Lock, pin, move
