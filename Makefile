@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium wrk lint messages bench bench-smoke help
+.PHONY: run test install chromium wrk lint messages bench bench-smoke bench-mixed help
 
 help:
 	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
@@ -67,3 +67,15 @@ bench: install wrk
 bench-smoke: install wrk
 	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --size small --seconds 2 \
 		--connections 4 --smoke
+	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --mixed --size small --users 10 \
+		--seconds 5 --smoke
+
+# The issue's load test: 50 signed-in members for 10 minutes on the large set. Other
+# shapes: make bench-mixed MIXED_SIZE=small MIXED_SECONDS=30 MIXED_THINK_MS=1000
+MIXED_SIZE ?= large
+MIXED_USERS ?= 50
+MIXED_SECONDS ?= 600
+MIXED_THINK_MS ?= 0
+bench-mixed: install wrk
+	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --mixed --size $(MIXED_SIZE) \
+		--users $(MIXED_USERS) --seconds $(MIXED_SECONDS) --think-ms $(MIXED_THINK_MS)

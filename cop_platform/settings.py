@@ -99,6 +99,15 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # Postgres' JIT compiler costs hundreds of milliseconds on a misestimated query and saves
 # nothing on the short queries of a web page.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# Planning the thread page's queries took longer than running them: with server-side
+# binding psycopg prepares a statement once it has run `prepare_threshold` times on a
+# connection, and Postgres reuses its plan. Behind a transaction-mode pooler (PgBouncer
+# before 1.21) prepared statements break: set DATABASE_PREPARE_THRESHOLD= (empty) there.
+DATABASES["default"]["OPTIONS"]["server_side_binding"] = True
+_prepare_threshold = env.str("DATABASE_PREPARE_THRESHOLD", default="5")
+DATABASES["default"]["OPTIONS"]["prepare_threshold"] = (
+    int(_prepare_threshold) if _prepare_threshold else None
+)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # redis://host:port/db for a server, unix:///path/redis.socket for the embedded one.

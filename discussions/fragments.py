@@ -201,3 +201,33 @@ def reply_tree_html(nodes: Iterable[ReplyNode]) -> SafeString:
 
     walk(nodes)
     return mark_safe("".join(parts))  # noqa: S308 - format_html and cached, escaped cards
+
+
+# --- thread rows -----------------------------------------------------------------------------
+
+
+def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any]:
+    """Everything a thread's row in a list shows, as plain values (and so its key). The
+    viewer's part is two flags from the list selector: unread and new since last visit."""
+    return {
+        "url": post_url(thread.pk, "thread"),
+        "title": thread.title,
+        "kind": str(thread.get_kind_display()),
+        "is_pinned": thread.is_pinned,
+        "is_solved": thread.accepted_reply_id is not None,
+        "is_new": getattr(thread, "is_new", False),
+        "is_unread": getattr(thread, "is_unread", False),
+        "was_read": getattr(thread, "last_read_at", None) is not None,
+        "show_community": show_community,
+        "community": thread.community.name if show_community else "",
+        "author": thread.author.name if thread.author else "",
+        "last_activity_at": thread.last_activity_at,
+        "reply_count": thread.reply_count,
+        "reaction_count": thread.reaction_count,
+        "tag_names": tuple(getattr(thread, "tag_names", None) or ()),
+    }
+
+
+def thread_rows_html(threads: Iterable[Thread], *, show_community: bool) -> SafeString:
+    contexts = [thread_row_context(thread, show_community=show_community) for thread in threads]
+    return mark_safe("".join(render_fragments(THREAD_ROW, contexts)))  # noqa: S308 - escaped rows

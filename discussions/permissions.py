@@ -8,7 +8,7 @@ Deleted posts are visible only to facilitators and site admins (who can restore 
 hidden posts to facilitators, site admins and their authors.
 """
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -45,6 +45,17 @@ def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
     return threads.filter(
         moderates | (Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user)))
     )
+
+
+def can_read_thread(user: Viewer, thread: Thread) -> bool:
+    """`threads_visible_to` for one thread fetched with its community, decided in Python
+    from the viewer's cached roles: the thread page's own query then carries no
+    visibility subqueries. Tests hold the two to the same answers for every persona."""
+    if not user.is_authenticated or not can_read_community(user, thread.community):
+        return False
+    if user.is_staff or can_moderate(user, thread.community):
+        return True
+    return thread.deleted_at is None and (not thread.is_hidden or thread.author_id == user.pk)
 
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
@@ -123,6 +134,16 @@ def can_moderate(user: Viewer, community: Community) -> bool:
     return is_site_admin(user) or role_in(user, community) >= Role.FACILITATOR
 
 
+def muted_annotation(user: Viewer) -> Exists:
+    """For a thread query: whether the viewer is muted in the thread's community now
+    (`viewer_is_muted`, read by `can_reply` instead of a query of its own)."""
+    return Exists(
+        CommunityMute.objects.filter(
+            community=OuterRef("community_id"), user_id=cast(int, user.pk), until__gt=timezone.now()
+        )
+    )
+
+
 def is_muted(user: Viewer, community: Community) -> bool:
     if not user.is_authenticated:
         return False
@@ -143,7 +164,10 @@ def can_reply(user: Viewer, thread: Thread) -> bool:
         return False
     if thread.is_locked:
         return can_moderate(user, thread.community)
-    return role_in(user, thread.community) >= Role.MEMBER and not is_muted(user, thread.community)
+    if role_in(user, thread.community) < Role.MEMBER:
+        return False
+    muted = getattr(thread, "viewer_is_muted", None)
+    return not (is_muted(user, thread.community) if muted is None else muted)
 
 
 def can_edit_post(user: Viewer, post: Thread | Reply) -> bool:

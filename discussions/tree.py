@@ -23,6 +23,8 @@ class ReplyNode:
     # What the viewer may do with it, decided by the view from the permission rules.
     can_edit: bool = False
     can_view_revisions: bool = False
+    # The card's HTML, set by discussions.fragments.reply_cards for the page it is on.
+    card: str = ""
 
 
 def reply_tree(replies: Iterable[Reply]) -> list[ReplyNode]:

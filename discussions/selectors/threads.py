@@ -28,6 +28,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import JSONObject
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community
@@ -42,6 +43,8 @@ from discussions.models import (
     Thread,
 )
 from discussions.permissions import (
+    can_read_thread,
+    muted_annotation,
     replies_visible_to,
     reply_readable_in_thread,
     threads_visible_to,
@@ -94,20 +97,20 @@ def _reaction_kinds(post_field: str, user: Viewer | None = None) -> ArraySubquer
     return ArraySubquery(reactions.order_by().values("kind"))
 
 
-def _with_reader_state(threads: QuerySet[Thread], user: Viewer) -> QuerySet[Thread]:
+def _reader_state(user: Viewer) -> dict[str, Subquery]:
     """When the viewer last read each thread and last visited its community."""
     if not user.is_authenticated:
-        return threads
-    return threads.annotate(
-        last_read_at=Subquery(
+        return {}
+    return {
+        "last_read_at": Subquery(
             ReadState.objects.filter(user=user, thread=OuterRef("pk")).values("last_read_at")[:1]
         ),
-        last_visit_at=Subquery(
+        "last_visit_at": Subquery(
             CommunityVisit.objects.filter(user=user, community=OuterRef("community")).values(
                 "last_visit_at"
             )[:1]
         ),
-    )
+    }
 
 
 def reaction_summary(kinds: list[str] | None, mine: list[str] | None) -> list[dict[str, Any]]:
@@ -142,9 +145,10 @@ def thread_is_new(thread: Thread) -> bool:
 
 
 def _list_base(user: Viewer) -> QuerySet[Thread]:
-    return _with_reader_state(
-        threads_visible_to(user).select_related("author").annotate(tag_names=_tag_names()),
-        user,
+    return (
+        threads_visible_to(user)
+        .select_related("author")
+        .annotate(tag_names=_tag_names(), **_reader_state(user))
     )
 
 
@@ -305,24 +309,30 @@ def similar_threads(user: Viewer, community: Community, title: str) -> list[Thre
 
 def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
     """The thread with what its page shows, or 404 for missing and not readable alike."""
-    threads = threads_visible_to(user).select_related("community", "author")
-    threads = threads.annotate(
-        tag_names=_tag_names(),
-        knowledge_links=_knowledge_links(),
-        reaction_kinds=_reaction_kinds("thread"),
+    annotations: dict[str, Any] = {
+        "tag_names": _tag_names(),
+        "knowledge_links": _knowledge_links(),
+        "reaction_kinds": _reaction_kinds("thread"),
         # Most threads have no attachments at all: then their query is skipped.
-        has_attachments=Exists(
+        "has_attachments": Exists(
             Attachment.objects.filter(
                 Q(thread_id=OuterRef("pk")) | Q(reply__thread_id=OuterRef("pk"))
             )
         ),
-    )
+    }
     if user.is_authenticated:
-        threads = threads.annotate(
-            my_reaction_kinds=_reaction_kinds("thread", user), **viewer_level_annotations(user)
+        annotations.update(
+            my_reaction_kinds=_reaction_kinds("thread", user),
+            viewer_is_muted=muted_annotation(user),
+            **viewer_level_annotations(user),
+            **_reader_state(user),
         )
-        threads = _with_reader_state(threads, user)
-    thread = get_object_or_404(threads, pk=thread_id)
+    # Building and compiling this query costs more than running it: one annotate() and
+    # no visibility subqueries (can_read_thread decides from the cached roles instead).
+    threads = Thread.objects.filter(pk=thread_id).select_related("community", "author")
+    thread = threads.annotate(**annotations).first()
+    if thread is None or not can_read_thread(user, thread):
+        raise Http404  # one answer for missing and not readable alike
     _decorate(thread)
     return thread
 

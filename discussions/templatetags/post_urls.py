@@ -15,6 +15,7 @@ register = template.Library()
 
 _MARKER = 987654321
 _ID_KWARG = {
+    "thread": "thread_id",
     "reply-create": "thread_id",
     "answer-unaccept": "thread_id",
     "thread-react": "thread_id",
