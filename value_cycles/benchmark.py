@@ -12,6 +12,7 @@ import importlib
 import json
 import os
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -137,6 +138,13 @@ def _count_queries(client: Client, path: str) -> tuple[int, int]:
     return len(queries), status
 
 
+def _free_port() -> int:
+    """A port nobody listens on now: runs from other checkouts must not meet on one."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
 def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     """gunicorn with production settings; static files were collected by the caller."""
     env = {
@@ -172,6 +180,9 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
+        if server.poll() is not None:
+            # Another server on the port would answer the health check in its stead.
+            raise SystemExit(f"gunicorn exited with {server.returncode} before answering")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2):
                 return server
@@ -181,10 +192,27 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("gunicorn did not come up within 30 s")
 
 
-def _status(port: int, path: str, cookie: str) -> int:
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Cookie": cookie})
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    # A redirect is the answer to check: followed, a lost session would look like a 200
+    # (the sign-in page).
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+def _status(
+    port: int,
+    path: str,
+    cookie: str,
+    *,
+    data: bytes | None = None,
+    headers: dict[str, str] | None = None,
+) -> int:
+    """The status of one request as wrk would send it; redirects are not followed."""
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", data=data, headers={"Cookie": cookie, **(headers or {})}
+    )
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.build_opener(_NoRedirect).open(request, timeout=30) as response:
             return int(response.status)
     except urllib.error.HTTPError as error:
         return int(error.code)
@@ -255,7 +283,7 @@ def run(
             measure.notes.append(f"in-process HTTP {measure.status}")
 
     workers = os.cpu_count() or 2
-    port = 8765
+    port = _free_port()
     bench_dir = settings.VAR_DIR / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
