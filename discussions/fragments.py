@@ -20,6 +20,8 @@ rendered per request.
 """
 
 import hashlib
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any
@@ -69,20 +71,71 @@ def _template_digest(template_name: str) -> str:
 
 def fragment_key(template_name: str, context: Mapping[str, Any]) -> str:
     """The cache key of one fragment: its template and everything it is rendered from."""
+    return _fragment_key(_template_digest(template_name), _locale(), context)
+
+
+def _locale() -> tuple[str, str]:
+    return get_language(), timezone.get_current_timezone_name()
+
+
+def _fragment_key(template: str, locale: tuple[str, str], context: Mapping[str, Any]) -> str:
     # repr() of plain values (str, int, bool, None, aware datetimes, tuples, lists and
     # dicts of those, built in a fixed order) is stable across processes.
-    material = repr((get_language(), timezone.get_current_timezone_name(), sorted(context.items())))
+    material = repr((locale, sorted(context.items())))
     digest = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
-    return f"fragment:{_template_digest(template_name)}:{digest}"
+    return f"fragment:{template}:{digest}"
+
+
+class _RecentFragments:
+    """The fragments this process used last, in front of the shared cache. A key names
+    its content (it is a digest of it), so a kept entry is never stale: nothing to
+    invalidate, only memory to bound."""
+
+    def __init__(self, max_chars: int) -> None:
+        self.max_chars = max_chars
+        self.size = 0
+        self.entries: OrderedDict[str, str] = OrderedDict()
+        self.lock = threading.Lock()  # runserver and threaded workers share a process
+
+    def get_many(self, keys: Iterable[str]) -> dict[str, str]:
+        with self.lock:
+            found = {key: self.entries[key] for key in keys if key in self.entries}
+            for key in found:
+                self.entries.move_to_end(key)
+        return found
+
+    def set_many(self, items: Mapping[str, str]) -> None:
+        with self.lock:
+            for key, html in items.items():
+                if key not in self.entries:
+                    self.entries[key] = html
+                    self.size += len(html)
+            while self.size > self.max_chars and self.entries:
+                self.size -= len(self.entries.popitem(last=False)[1])
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+# About 16 MB of HTML per process: a few hundred busy threads' cards.
+recent_fragments = _RecentFragments(max_chars=16_000_000)
 
 
 def render_fragments(template_name: str, contexts: Sequence[Mapping[str, Any]]) -> list[SafeString]:
-    """The HTML of each context's fragment: one cache round trip for all of them, and
-    the misses rendered and stored in a second one."""
+    """The HTML of each context's fragment: from this process's recent ones, then one
+    round trip to the shared cache for the rest, then rendered (and stored in both)."""
     if not contexts:
         return []
-    keys = [fragment_key(template_name, context) for context in contexts]
-    found: dict[str, str] = fragment_cache.get_many(keys)
+    template_digest, locale = _template_digest(template_name), _locale()
+    keys = [_fragment_key(template_digest, locale, context) for context in contexts]
+    found = recent_fragments.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        shared: dict[str, str] = fragment_cache.get_many(missing)
+        recent_fragments.set_many(shared)
+        found.update(shared)
     template = loader.get_template(template_name)
     rendered: dict[str, str] = {}
     html = []
@@ -93,6 +146,7 @@ def render_fragments(template_name: str, contexts: Sequence[Mapping[str, Any]]) 
         html.append(mark_safe(fragment))  # noqa: S308 - rendered by our own escaping template
     if rendered:
         fragment_cache.set_many(rendered, timeout=FRAGMENT_TIMEOUT)
+        recent_fragments.set_many(rendered)
     return html
 
 

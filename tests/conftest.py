@@ -7,14 +7,17 @@ from django.core.cache import cache
 from communities.models import Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
+from discussions.fragments import recent_fragments
 from members.models import User
 from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    # Tests share one process-wide locmem cache: each starts from an empty one.
+    # Tests share one process-wide locmem cache: each starts from an empty one (and
+    # from no fragments kept by the process in front of it).
     cache.clear()
+    recent_fragments.clear()
 
 
 @pytest.fixture

@@ -57,6 +57,10 @@ LIST_PAGE_SIZE = 25
 SIMILAR_LIMIT = 5
 TAG_SUGGESTIONS = 20
 
+# Columns the pages never show but would parse for every row: the Markdown source, the
+# search vector, and the author's profile text and settings.
+_UNSHOWN = ("search_vector", "author__password", "author__bio", "author__field_visibility")
+
 # Keyset orderings: every field descending, the id last so ties are stable.
 SORTS: dict[str, tuple[str, ...]] = {
     "activity": ("is_pinned", "last_activity_at", "id"),
@@ -148,6 +152,7 @@ def _list_base(user: Viewer) -> QuerySet[Thread]:
     return (
         threads_visible_to(user)
         .select_related("author")
+        .defer("body", "body_html", *_UNSHOWN)
         .annotate(tag_names=_tag_names(), **_reader_state(user))
     )
 
@@ -329,7 +334,11 @@ def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
         )
     # Building and compiling this query costs more than running it: one annotate() and
     # no visibility subqueries (can_read_thread decides from the cached roles instead).
-    threads = Thread.objects.filter(pk=thread_id).select_related("community", "author")
+    threads = (
+        Thread.objects.filter(pk=thread_id)
+        .select_related("community", "author")
+        .defer("body", *_UNSHOWN)
+    )
     thread = threads.annotate(**annotations).first()
     if thread is None or not can_read_thread(user, thread):
         raise Http404  # one answer for missing and not readable alike
@@ -345,6 +354,7 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
     replies = (
         Reply.objects.filter(thread=thread)
         .select_related("author")
+        .defer("body", *_UNSHOWN)
         .annotate(
             is_visible=Value(True)
             if readable is None

@@ -193,3 +193,11 @@ def test_the_thread_page_knows_a_muted_member_may_not_reply(
     page = client.get(thread.get_absolute_url())
     assert page.context["can_reply"] is False
     assert 'id="reply-form-thread"' not in page.content.decode()
+
+
+def test_the_process_keeps_recent_fragments_within_its_bound() -> None:
+    recent = fragments._RecentFragments(max_chars=10)
+    recent.set_many({"a": "12345", "b": "12345"})
+    assert recent.get_many(["a"]) == {"a": "12345"}  # now the most recent
+    recent.set_many({"c": "123"})
+    assert set(recent.entries) == {"a", "c"} and recent.size == 8
