@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
+from django import forms
 from django.core.cache import cache as fragment_cache
 from django.template import loader
 from django.template.loader_tags import IncludeNode
@@ -285,3 +286,26 @@ def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any
 def thread_rows_html(threads: Iterable[Thread], *, show_community: bool) -> SafeString:
     contexts = [thread_row_context(thread, show_community=show_community) for thread in threads]
     return mark_safe("".join(render_fragments(THREAD_ROW, contexts)))  # noqa: S308 - escaped rows
+
+
+# --- filter forms ----------------------------------------------------------------------------
+
+# Rendering a form's widgets costs more than the rest of a list page's template; a filter
+# form's HTML follows from its class, the submitted values and the language alone.
+recent_forms = _RecentFragments(max_chars=2_000_000)
+
+
+def filter_form_html(form: forms.Form) -> SafeString:
+    """`form.as_p()` of a GET filter form with fixed choices (no CSRF token, nothing
+    from the database), kept by this process: its templates cannot change while the
+    process runs, so only the class, the values and the language make the key."""
+    values = tuple((name, repr(form[name].value())) for name in form.fields)
+    material = repr(
+        (type(form).__module__, type(form).__qualname__, _locale(), form.is_bound, values)
+    )
+    key = hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
+    html = recent_forms.get_many([key]).get(key)
+    if html is None:
+        html = form.as_p()
+        recent_forms.set_many({key: html})
+    return mark_safe(html)  # noqa: S308 - Django's own escaping form rendering

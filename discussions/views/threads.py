@@ -29,6 +29,7 @@ from discussions.forms.threads import (
 )
 from discussions.fragments import (
     attachments_context,
+    filter_form_html,
     reactions_block,
     reply_cards,
     reply_tree_html,
@@ -111,6 +112,7 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
     context = {
         "community": community,
         "form": form,
+        "filters_html": filter_form_html(form),
         "page": page,
         "query_string": query.urlencode(),
         "filtered": any(filters.get(key) for key in ("kind", "tag", "state", "mine")),

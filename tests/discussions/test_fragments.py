@@ -201,3 +201,19 @@ def test_the_process_keeps_recent_fragments_within_its_bound() -> None:
     assert recent.get_many(["a"]) == {"a": "12345"}  # now the most recent
     recent.set_many({"c": "123"})
     assert set(recent.entries) == {"a", "c"} and recent.size == 8
+
+
+def test_the_filter_form_is_kept_per_submitted_values_and_language() -> None:
+    from django.http import QueryDict
+
+    from discussions.forms.threads import ThreadFilterForm
+
+    def html(query: str, language: str = "en") -> str:
+        with translation.override(language):
+            return fragments.filter_form_html(ThreadFilterForm(QueryDict(query) or None))
+
+    assert html("sort=newest") == html("sort=newest")
+    assert 'value="newest" selected' in html("sort=newest")
+    assert 'value="newest" selected' not in html("sort=reactions")
+    assert 'value="x&lt;y"' in html("tag=x<y")
+    assert html("") != html("", language="nl")
