@@ -160,11 +160,13 @@ def _reaction_labels(language: str) -> dict[str, str]:
     return {kind: str(label) for kind, label in Reaction.Kind.choices}
 
 
-def reactions_block(post: Thread | Reply, *, can_react: bool) -> dict[str, Any]:
+def reactions_block(
+    post: Thread | Reply, *, can_react: bool, labels: Mapping[str, str] | None = None
+) -> dict[str, Any]:
     """The reactions of a post as plain values: buttons (kind, label, count, given by the
     viewer) for who may react to it, otherwise the kinds given at all."""
     is_reply = isinstance(post, Reply)
-    labels = _reaction_labels(get_language())
+    labels = labels or _reaction_labels(get_language())
     shown = tuple(
         (reaction["kind"], labels[reaction["kind"]], reaction["count"], reaction["mine"])
         for reaction in getattr(post, "reactions_shown", ())
@@ -196,6 +198,7 @@ def reply_card_context(
     can_accept: bool,
     can_moderate: bool,
     can_flag: bool,
+    labels: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """Everything a reply's card shows, as plain values. The card's template reads
     nothing else, so these values are also its cache key."""
@@ -220,7 +223,7 @@ def reply_card_context(
         if in_reply_to is None
         else (in_reply_to.pk, in_reply_to.author.name if in_reply_to.author else ""),
         "attachments": attachments_context(reply),
-        "reactions": reactions_block(reply, can_react=can_react),
+        "reactions": reactions_block(reply, can_react=can_react, labels=labels),
         "can_reply": can_reply and not deleted,
         "can_accept": can_accept and not deleted,
         "can_moderate": can_moderate,
@@ -233,7 +236,8 @@ def reply_card_context(
 def reply_cards(nodes: Iterable[ReplyNode], **rights: Any) -> None:
     """Set `node.card` (the card's HTML) on every node, from the cache where it can."""
     nodes = list(nodes)
-    contexts = [reply_card_context(node, **rights) for node in nodes]
+    labels = _reaction_labels(get_language())
+    contexts = [reply_card_context(node, labels=labels, **rights) for node in nodes]
     for node, html in zip(nodes, render_fragments(REPLY_CARD, contexts), strict=True):
         node.card = html
 

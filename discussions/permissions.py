@@ -8,6 +8,7 @@ Deleted posts are visible only to facilitators and site admins (who can restore 
 hidden posts to facilitators, site admins and their authors.
 """
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -181,6 +182,21 @@ def can_edit_post(user: Viewer, post: Thread | Reply) -> bool:
         and not post.is_deleted
         and role_in(user, community) >= Role.MEMBER
     )
+
+
+def reply_rights_in(user: Viewer, thread: Thread) -> Callable[[Reply], tuple[bool, bool]]:
+    """`can_edit_post` and `can_view_revisions` for many replies of one thread: the
+    viewer's standing in the community is looked up once, not per reply."""
+    community = thread.community
+    moderates = can_moderate(user, community)
+    user_id = user.pk if user.is_authenticated else None
+    posts = role_in(user, community) >= Role.MEMBER
+
+    def rights(reply: Reply) -> tuple[bool, bool]:
+        own = user_id is not None and reply.author_id == user_id
+        return moderates or (own and posts and not reply.is_deleted), moderates or own
+
+    return rights
 
 
 def can_delete_post(user: Viewer, post: Thread | Reply) -> bool:

@@ -5,9 +5,12 @@ searcher may not read can match, so neither results nor the count reveal it. Eac
 row's vector was made with its community's configuration (dutch or english), so the
 query is parsed with both and each row is matched with its own language's query.
 
-One SQL query per results page: the matching threads and replies are ranked together
-(UNION ALL), counted with a window function and cut to one page; only that page's
-bodies are read for the snippets.
+One SQL query per results page. A common word matches a large share of a big site, so
+the work is bounded: the newest `CANDIDATES` matches of each type (threads, replies) are
+taken in an index-friendly order, and only those are ranked together (UNION ALL),
+counted with a window function and cut to one page; only that page's bodies are read
+for the snippets. Below the cap the count is exact; above it the results say "more
+than" (`SearchResults.capped`).
 """
 
 from collections.abc import Sequence
@@ -15,10 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
@@ -42,10 +45,18 @@ PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
 # Deep pages cost an ever larger sort; nobody reads past this.
 MAX_PAGE = 50
+# How many matches of each type (threads, replies) are ranked: the newest ones. Ranking
+# reads every candidate's vector and the count touches every candidate, and a common
+# word matches hundreds of thousands of posts on a large site (seconds of work). The
+# pages reach MAX_PAGE * PAGE_SIZE = 1,000 results, so 1,000 of each type fill them all
+# with what is recent; older matches are found with more words or a date filter.
+CANDIDATES = 1000
 THREAD, REPLY = "thread", "reply"
 CONFIGS = {Community.Language.NL: "dutch", Community.Language.EN: "english"}
 
 # The columns both halves of the union select, in this order.
+_CANDIDATE_COLUMNS = ("hit_type", "hit_id", "hit_created", "hit_language", "hit_vector")
+# The columns of a row of the page, in this order.
 _COLUMNS = (
     "hit_type",
     "hit_id",
@@ -58,6 +69,9 @@ _COLUMNS = (
     "hit_email",
     "hit_created",
     "hit_rank",
+    "total",
+    "capped",
+    "body_html",
 )
 
 
@@ -90,15 +104,21 @@ class SearchHit:
 
 
 class _CountedPaginator(Paginator):
-    """A paginator whose count came with the page (from the window function)."""
+    """A paginator whose count came with the page (from the window function), with no
+    pages past MAX_PAGE. `capped`: there are more results than `count`."""
 
-    def __init__(self, count: int, per_page: int) -> None:
+    def __init__(self, count: int, per_page: int, capped: bool = False) -> None:
         super().__init__([], per_page)
         self._known_count = count
+        self.capped = capped
 
     @cached_property
     def count(self) -> int:
         return self._known_count
+
+    @cached_property
+    def num_pages(self) -> int:
+        return min(super().num_pages, MAX_PAGE)
 
 
 @dataclass
@@ -111,7 +131,15 @@ class SearchResults:
 
     @property
     def count(self) -> int:
+        """The number of results, exact unless `capped`."""
         return self.page.paginator.count if self.page is not None else 0
+
+    @property
+    def capped(self) -> bool:
+        """Whether there are more results than `count` (only the newest CANDIDATES of
+        each type were ranked and counted)."""
+        paginator = self.page.paginator if self.page is not None else None
+        return isinstance(paginator, _CountedPaginator) and paginator.capped
 
 
 def _queries(folded: str) -> dict[str, SearchQuery]:
@@ -121,16 +149,29 @@ def _queries(folded: str) -> dict[str, SearchQuery]:
     }
 
 
-def _match_and_rank(
-    queryset: QuerySet[Any], language_field: str, queries: dict[str, SearchQuery]
+def _newest_matches(
+    queryset: QuerySet[Any],
+    post_type: str,
+    language_field: str,
+    queries: dict[str, SearchQuery],
 ) -> QuerySet[Any]:
-    """Rows whose vector matches the query parsed in their community's language."""
+    """The newest CANDIDATES + 1 rows whose vector matches the query parsed in their
+    community's language (one more than are ranked, to tell whether there are more)."""
     matches = Q()
-    ranks = []
     for language, query in queries.items():
         matches |= Q(**{language_field: language}, search_vector=query)
-        ranks.append(When(**{language_field: language}, then=SearchRank(F("search_vector"), query)))
-    return queryset.filter(matches).annotate(hit_rank=Case(*ranks, default=Value(0.0)))
+    return (
+        queryset.filter(matches)
+        .annotate(
+            hit_type=Value(post_type),
+            hit_id=F("pk"),
+            hit_created=F("created_at"),
+            hit_language=F(language_field),
+            hit_vector=F("search_vector"),
+        )
+        .order_by("-created_at", "-pk")
+        .values(*_CANDIDATE_COLUMNS)[: CANDIDATES + 1]
+    )
 
 
 def _day_start(day: date) -> datetime:
@@ -161,22 +202,7 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
 
 def _thread_hits(user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters) -> Any:
     threads = _filtered(threads_visible_to(user).filter(deleted_at__isnull=True), filters, "")
-    return (
-        _match_and_rank(threads, "community__language", queries)
-        .annotate(
-            hit_type=Value(THREAD),
-            hit_id=F("pk"),
-            hit_thread_id=F("pk"),
-            hit_title=F("title"),
-            hit_kind=F("kind"),
-            hit_community=F("community__name"),
-            hit_slug=F("community__slug"),
-            hit_author=F("author__display_name"),
-            hit_email=F("author__email"),
-            hit_created=F("created_at"),
-        )
-        .values(*_COLUMNS)
-    )
+    return _newest_matches(threads, THREAD, "community__language", queries)
 
 
 def _reply_hits(user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters) -> Any:
@@ -185,48 +211,59 @@ def _reply_hits(user: Viewer, queries: dict[str, SearchQuery], filters: SearchFi
         filters,
         "thread__",
     )
-    return (
-        _match_and_rank(replies, "thread__community__language", queries)
-        .annotate(
-            hit_type=Value(REPLY),
-            hit_id=F("pk"),
-            hit_thread_id=F("thread_id"),
-            hit_title=F("thread__title"),
-            hit_kind=F("thread__kind"),
-            hit_community=F("thread__community__name"),
-            hit_slug=F("thread__community__slug"),
-            hit_author=F("author__display_name"),
-            hit_email=F("author__email"),
-            hit_created=F("created_at"),
-        )
-        .values(*_COLUMNS)
-    )
+    return _newest_matches(replies, REPLY, "thread__community__language", queries)
 
 
 def _page_sql(hits_sql: str) -> str:
-    """Rank, count and cut the hits; then read the bodies of that page only."""
+    """Rank and count the candidates, cut one page; then read that page's titles,
+    authors and bodies only. Parameters: the query once per configuration, the hits'
+    parameters, limit and offset."""
+    queries = ", ".join(
+        f"websearch_to_tsquery('{config}'::regconfig, %s) AS q_{language}"
+        for language, config in CONFIGS.items()
+    )
+    rank = " ".join(
+        f"WHEN '{language}' THEN ts_rank(hit_vector, q.q_{language})" for language in CONFIGS
+    )
     order = "hit_rank DESC, hit_created DESC, hit_type, hit_id DESC"
-    columns = ", ".join(f"page.{name}" for name in _COLUMNS)
+    thread, reply = Thread._meta.db_table, Reply._meta.db_table
+    community, user = Community._meta.db_table, User._meta.db_table
     return f"""
-        SELECT {columns}, page.total,
-            CASE page.hit_type
-                WHEN '{THREAD}' THEN (SELECT body_html FROM {Thread._meta.db_table}
-                                      WHERE id = page.hit_id)
-                ELSE (SELECT body_html FROM {Reply._meta.db_table} WHERE id = page.hit_id)
-            END AS body_html,
-            websearch_to_tsquery('dutch'::regconfig, %s)::text,
-            websearch_to_tsquery('english'::regconfig, %s)::text
-        FROM (
-            SELECT hits.*, COUNT(*) OVER () AS total FROM ({hits_sql}) AS hits
-            ORDER BY {order} LIMIT %s OFFSET %s
-        ) AS page
+        WITH q AS (SELECT {queries}),
+        candidates AS ({hits_sql}),
+        numbered AS (
+            SELECT candidates.*,
+                ROW_NUMBER() OVER (PARTITION BY hit_type ORDER BY hit_created DESC, hit_id DESC)
+                    AS seq,
+                COUNT(*) OVER (PARTITION BY hit_type) AS of_type
+            FROM candidates
+        ),
+        ranked AS (
+            SELECT hit_type, hit_id, hit_created, of_type > {CANDIDATES} AS over_cap,
+                COALESCE(CASE hit_language {rank} END, 0.0) AS hit_rank
+            FROM numbered, q WHERE seq <= {CANDIDATES}
+        ),
+        page AS (
+            SELECT ranked.*, COUNT(*) OVER () AS total, BOOL_OR(over_cap) OVER () AS capped
+            FROM ranked ORDER BY {order} LIMIT %s OFFSET %s
+        )
+        SELECT page.hit_type, page.hit_id, t.id, t.title, t.kind, c.name, c.slug,
+            u.display_name, u.email, page.hit_created, page.hit_rank, page.total, page.capped,
+            CASE page.hit_type WHEN '{THREAD}' THEN t.body_html ELSE r.body_html END,
+            {", ".join(f"q.q_{language}::text" for language in CONFIGS)}
+        FROM page CROSS JOIN q
+        LEFT JOIN {reply} r ON page.hit_type = '{REPLY}' AND r.id = page.hit_id
+        JOIN {thread} t ON t.id = COALESCE(r.thread_id, page.hit_id)
+        JOIN {community} c ON c.id = t.community_id
+        LEFT JOIN {user} u
+            ON u.id = CASE page.hit_type WHEN '{THREAD}' THEN t.author_id ELSE r.author_id END
         ORDER BY {order}
     """  # noqa: S608 - only constants and Django-compiled SQL; values are parameters
 
 
 def _hit(row: Sequence[Any], matcher: Matcher) -> SearchHit:
     values = dict(zip(_COLUMNS, row, strict=False))
-    body_html = row[len(_COLUMNS) + 1]
+    body_html = values["body_html"]
     post_type = values["hit_type"]
     if post_type == THREAD:
         url = Thread(pk=values["hit_id"]).get_absolute_url()
@@ -287,17 +324,17 @@ def search(
     with connection.cursor() as cursor:
         cursor.execute(
             _page_sql(hits_sql),
-            [folded, folded, *hits_params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
+            [*[folded] * len(CONFIGS), *hits_params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
         )
         rows = cursor.fetchall()
     if not rows:
         if page > 1:
             return search(user, query, filters, page=1)
         return SearchResults(query=query, searchable=_has_lexemes(folded))
-    total = rows[0][len(_COLUMNS)]
-    matcher = Matcher(folded, tsquery_lexemes(rows[0][-2] or "", rows[0][-1] or ""))
+    first = dict(zip(_COLUMNS, rows[0], strict=False))
+    matcher = Matcher(folded, tsquery_lexemes(*(text or "" for text in rows[0][len(_COLUMNS) :])))
     object_list = [_hit(row, matcher) for row in rows]
-    paginator = _CountedPaginator(total, PAGE_SIZE)
+    paginator = _CountedPaginator(first["total"], PAGE_SIZE, capped=first["capped"])
     return SearchResults(
         query=query,
         searchable=True,

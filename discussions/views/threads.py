@@ -45,6 +45,7 @@ from discussions.permissions import (
     can_reply,
     can_start_thread,
     can_view_revisions,
+    reply_rights_in,
 )
 from discussions.selectors.subscriptions import subscription_level
 from discussions.selectors.threads import (
@@ -219,9 +220,10 @@ def _thread_context(
         "can_moderate": can_moderate(user, thread.community),
         "can_flag": can_flag(user, thread),
     }
+    rights_of = reply_rights_in(user, thread)
     for node in replies.nodes_on_page:
-        node.can_edit = not node.placeholder and can_edit_post(user, node.reply)
-        node.can_view_revisions = not node.placeholder and can_view_revisions(user, node.reply)
+        if not node.placeholder:
+            node.can_edit, node.can_view_revisions = rights_of(node.reply)
     reply_cards(replies.nodes_on_page, thread=thread, **rights)
     return {
         **rights,

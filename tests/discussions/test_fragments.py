@@ -217,3 +217,23 @@ def test_the_filter_form_is_kept_per_submitted_values_and_language() -> None:
     assert 'value="newest" selected' not in html("sort=reactions")
     assert 'value="x&lt;y"' in html("tag=x<y")
     assert html("") != html("", language="nl")
+
+
+def test_reply_rights_in_a_thread_answer_as_the_single_checks(
+    thread: Thread, member: User, core_member: User, facilitator: User, site_admin: User
+) -> None:
+    from discussions.models import Reply
+    from discussions.permissions import can_edit_post, can_view_revisions, reply_rights_in
+    from tests.factories import UserFactory
+
+    own = reply_create(thread=thread, author=member, body="Eigen")
+    other = reply_create(thread=thread, author=core_member, body="Ander")
+    gone = reply_create(thread=thread, author=member, body="Weg")
+    Reply.objects.filter(pk=gone.pk).update(deleted_at=timezone.now())
+    replies = list(Reply.objects.select_related("thread__community").filter(thread=thread))
+    for viewer in (member, core_member, facilitator, site_admin, UserFactory()):
+        rights = reply_rights_in(viewer, thread)
+        for reply in replies:
+            expected = (can_edit_post(viewer, reply), can_view_revisions(viewer, reply))
+            assert rights(reply) == expected, (viewer, reply.body)
+    assert {own.pk, other.pk, gone.pk} == {reply.pk for reply in replies}
