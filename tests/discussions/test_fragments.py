@@ -52,7 +52,8 @@ def test_one_members_reaction_is_not_shown_as_anothers(
     mine = _page(Client(), core_member, thread)
     theirs = _page(Client(), member, thread)
     url = f"/replies/{reply.pk}/react/"
-    assert f'value="thanks" hx-post="{url}" hx-target="#reactions-reply-{reply.pk}"' in mine
+    assert f'id="reactions-reply-{reply.pk}" hx-target="this"' in mine
+    assert f'value="thanks" hx-post="{url}"' in mine
 
     def card_of(page: str) -> str:
         return page[page.index(f'id="reply-{reply.pk}"') : page.index(f"reply-slot-{reply.pk}")]
