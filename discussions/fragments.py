@@ -215,13 +215,11 @@ def reply_card_context(
         "deleted": deleted,
         "hidden": reply.is_hidden,
         "is_accepted": accepted,
-        "author": reply.author.name if reply.author else "",
+        "author": reply.author_name,  # type: ignore[attr-defined]
         "created_at": reply.created_at,
         "edited": reply.edited_at is not None,
         "body_html": reply.body_html,
-        "in_reply_to": None
-        if in_reply_to is None
-        else (in_reply_to.pk, in_reply_to.author.name if in_reply_to.author else ""),
+        "in_reply_to": None if in_reply_to is None else (in_reply_to.pk, in_reply_to.author_name),  # type: ignore[attr-defined]
         "attachments": attachments_context(reply),
         "reactions": reactions_block(reply, can_react=can_react, labels=labels),
         "can_reply": can_reply and not deleted,

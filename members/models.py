@@ -128,7 +128,12 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def name(self) -> str:
         """What others see: the display name, else the part of the address before the @."""
-        return self.display_name or self.email.split("@", 1)[0]
+        return self.name_from(self.display_name, self.email)
+
+    @staticmethod
+    def name_from(display_name: str, email: str) -> str:
+        """`name` from the two columns, for lists that read them without a User object."""
+        return display_name or email.split("@", 1)[0]
 
     def get_short_name(self) -> str:
         return self.name

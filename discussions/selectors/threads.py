@@ -21,6 +21,7 @@ from django.db.models import (
     Count,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -51,6 +52,7 @@ from discussions.permissions import (
 )
 from discussions.selectors.subscriptions import viewer_level_annotations
 from discussions.tree import ReplyNode, RootPage, iter_nodes, page_of, paginate_roots, reply_tree
+from members.models import User
 from members.types import Viewer
 
 LIST_PAGE_SIZE = 25
@@ -353,9 +355,11 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
     readable = reply_readable_in_thread(user, thread)
     replies = (
         Reply.objects.filter(thread=thread)
-        .select_related("author")
-        .defer("body", *_UNSHOWN)
+        .defer("body", "search_vector")
         .annotate(
+            # The author's name without a User object per reply: `author_name` below.
+            author_display_name=F("author__display_name"),
+            author_email=F("author__email"),
             is_visible=Value(True)
             if readable is None
             else ExpressionWrapper(readable, output_field=BooleanField()),
@@ -371,6 +375,11 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
         if not reply.is_visible:  # type: ignore[attr-defined]
             reply.body = reply.body_html = ""
             reply.author = None
+        reply.author_name = (  # type: ignore[attr-defined]
+            User.name_from(reply.author_display_name, reply.author_email)  # type: ignore[attr-defined]
+            if reply.author_id is not None
+            else ""
+        )
         _decorate(reply)
     return rows
 

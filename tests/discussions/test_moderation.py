@@ -15,6 +15,7 @@ from communities.services.memberships import membership_grant
 from discussions.fragments import reply_card_context
 from discussions.models import Flag, Reply, Thread
 from discussions.permissions import can_reply, is_muted
+from discussions.selectors.threads import reply_rows_for_thread
 from discussions.services.moderation import (
     ensure_may_post,
     flag_create,
@@ -250,8 +251,9 @@ def test_the_thread_page_components_run_no_queries(
     request = rf.get(f"/t/{thread.pk}/")
     request.user = facilitator
     context = {"thread": thread, "can_moderate": True, "can_flag": True, "request": request}
+    [row] = reply_rows_for_thread(facilitator, thread)
     card = reply_card_context(
-        ReplyNode(reply=reply, depth=0),
+        ReplyNode(reply=row, depth=0),
         thread=thread,
         can_reply=True,
         can_react=True,
