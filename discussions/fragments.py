@@ -160,6 +160,11 @@ def _reaction_labels(language: str) -> dict[str, str]:
     return {kind: str(label) for kind, label in Reaction.Kind.choices}
 
 
+@lru_cache(maxsize=16)
+def _kind_labels(language: str) -> dict[str, str]:
+    return {kind: str(label) for kind, label in Thread.Kind.choices}
+
+
 def reactions_block(
     post: Thread | Reply, *, can_react: bool, labels: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
@@ -269,7 +274,7 @@ def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any
     return {
         "url": post_url(thread.pk, "thread"),
         "title": thread.title,
-        "kind": str(thread.get_kind_display()),
+        "kind": _kind_labels(get_language())[thread.kind],
         "is_pinned": thread.is_pinned,
         "is_solved": thread.accepted_reply_id is not None,
         "is_new": getattr(thread, "is_new", False),

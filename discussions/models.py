@@ -71,6 +71,12 @@ class Thread(models.Model):
             models.Index(
                 fields=["community", "-last_activity_at", "-id"], name="thread_community_activity"
             ),
+            # The thread list's default order (pinned first): read in index order and
+            # stopped after a page, instead of sorting all the community's threads.
+            models.Index(
+                fields=["community", "-is_pinned", "-last_activity_at", "-id"],
+                name="thread_community_pinned",
+            ),
             models.Index(
                 fields=["community", "-created_at", "-id"], name="thread_community_created"
             ),
