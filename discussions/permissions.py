@@ -34,9 +34,32 @@ def _moderated_communities(user: User) -> QuerySet[Membership, Any]:
     ).values("community_id")
 
 
+_QUERYSETS_ATTR = "_visibility_querysets"
+
+
+def _built_once(user: Viewer, name: str, build: Callable[[], QuerySet[Any]]) -> QuerySet[Any]:
+    """A visibility queryset, built once per user object (so once per request; building
+    one cost more than running it). Only its shape is kept: which rows match is read
+    from the database each time it runs, and the shape follows from who the user is."""
+    if not user.is_authenticated:
+        return build()
+    built: dict[tuple[str, bool], QuerySet[Any]] | None = getattr(user, _QUERYSETS_ATTR, None)
+    if built is None:
+        built = {}
+        setattr(user, _QUERYSETS_ATTR, built)
+    key = (name, user.is_staff)
+    if key not in built:
+        built[key] = build()
+    return built[key].all()  # a copy: callers may filter or evaluate it
+
+
 def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
     """Threads the user may read: in readable communities; deleted ones only for
     moderators, hidden ones for moderators and their authors."""
+    return _built_once(user, "threads", lambda: _threads_visible_to(user))
+
+
+def _threads_visible_to(user: Viewer) -> QuerySet[Thread]:
     threads = Thread.objects.filter(community__in=communities_readable_by(user))
     if not user.is_authenticated:
         return threads.none()
@@ -61,6 +84,10 @@ def can_read_thread(user: Viewer, thread: Thread) -> bool:
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     """Replies in threads the user may read, with the same rules for deleted/hidden."""
+    return _built_once(user, "replies", lambda: _replies_visible_to(user))
+
+
+def _replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     replies = Reply.objects.filter(thread__in=threads_visible_to(user))
     if not user.is_authenticated or user.is_staff:
         return replies
