@@ -4,7 +4,9 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from communities.models import Community
@@ -112,3 +114,45 @@ def test_the_list_shows_the_new_marker(
     _login(client, member)
     response = client.get(reverse("discussions:thread-list", kwargs={"slug": community.slug}))
     assert "New since your last visit" in response.content.decode()
+
+
+def test_a_reread_of_an_unchanged_thread_within_minutes_writes_nothing(
+    member: User, core_member: User, community: Community
+) -> None:
+    client = Client()
+    _login(client, member)
+    with time_machine.travel(START, tick=False):
+        thread = _thread(community, core_member, "Stil")
+        client.get(thread.get_absolute_url())
+        first = ReadState.objects.get(user=member, thread=thread).last_read_at
+    with (
+        time_machine.travel(START + dt.timedelta(minutes=4), tick=False),
+        CaptureQueriesContext(connection) as reread,
+    ):
+        client.get(thread.get_absolute_url())
+    assert ReadState.objects.get(user=member, thread=thread).last_read_at == first
+    with (
+        time_machine.travel(START + dt.timedelta(minutes=6), tick=False),
+        CaptureQueriesContext(connection) as later_read,
+    ):
+        client.get(thread.get_absolute_url())
+    assert len(later_read) == len(reread) + 1  # the upsert
+    later = ReadState.objects.get(user=member, thread=thread).last_read_at
+    assert later == START + dt.timedelta(minutes=6)
+
+
+def test_a_reread_after_a_new_reply_is_written_at_once(
+    member: User, core_member: User, community: Community
+) -> None:
+    client = Client()
+    _login(client, member)
+    with time_machine.travel(START, tick=False):
+        thread = _thread(community, core_member, "Druk")
+        client.get(thread.get_absolute_url())
+    with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
+        reply_create(thread=thread, author=core_member, body="Nieuw antwoord")
+    with time_machine.travel(START + dt.timedelta(minutes=2), tick=False):
+        client.get(thread.get_absolute_url())
+    read = ReadState.objects.get(user=member, thread=thread).last_read_at
+    assert read == START + dt.timedelta(minutes=2)
+    assert not _rows(client, community)["Druk"].is_unread
