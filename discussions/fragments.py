@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
 from typing import Any
 
+import django
 from django import forms
 from django.core.cache import cache as fragment_cache
 from django.template import loader
@@ -36,7 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from discussions.models import Reaction, Reply, Thread
-from discussions.templatetags.post_urls import post_url
+from discussions.templatetags.post_urls import post_url, post_url_patterns
 from discussions.tree import ReplyNode
 
 # Long enough to outlive a busy day of a thread; entries of old versions just expire.
@@ -66,8 +67,13 @@ def _source_digest(template_name: str) -> str:
 
 @cache
 def _template_digest(template_name: str) -> str:
-    # Templates do not change while a process runs (the cached loader assumes the same).
-    return _source_digest(template_name)
+    """What else a release may change in a fragment's HTML besides its context: the
+    templates, the URLs the `post_url` filter fills in, and Django's own filters. None of
+    them changes while a process runs (the cached template loader assumes the same)."""
+    release = "|".join([django.get_version(), *post_url_patterns()])
+    return hashlib.blake2b(
+        f"{_source_digest(template_name)}|{release}".encode(), digest_size=8
+    ).hexdigest()
 
 
 def fragment_key(template_name: str, context: Mapping[str, Any]) -> str:

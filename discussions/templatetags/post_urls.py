@@ -38,6 +38,11 @@ def _pattern(name: str) -> str:
     return url.replace(str(_MARKER), "{}")
 
 
+def post_url_patterns() -> list[str]:
+    """Every pattern the filter fills in (cached fragments are keyed by them too)."""
+    return [_pattern(name) for name in sorted(_ID_KWARG)]
+
+
 @register.filter
 def post_url(pk: int, name: str) -> str:
     return _pattern(name).format(int(pk))

@@ -238,3 +238,13 @@ def test_reply_rights_in_a_thread_answer_as_the_single_checks(
             expected = (can_edit_post(viewer, reply), can_view_revisions(viewer, reply))
             assert rights(reply) == expected, (viewer, reply.body)
     assert {own.pk, other.pk, gone.pk} == {reply.pk for reply in replies}
+
+
+def test_a_changed_url_pattern_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    before = fragments._template_digest(fragments.REPLY_CARD)
+    fragments._template_digest.cache_clear()
+    monkeypatch.setattr(fragments, "post_url_patterns", lambda: ["/elsewhere/{}/"])
+    try:
+        assert fragments._template_digest(fragments.REPLY_CARD) != before
+    finally:
+        fragments._template_digest.cache_clear()
