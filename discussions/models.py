@@ -82,6 +82,12 @@ class Thread(models.Model):
             ),
             models.Index(fields=["-last_activity_at", "-id"], name="thread_activity"),
             GinIndex(fields=["search_vector"], name="thread_search"),
+            # The search's windows of age (discussions.selectors.search).
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="thread_search_recent",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -125,6 +131,11 @@ class Reply(models.Model):
         indexes = [
             models.Index(fields=["thread", "created_at", "id"], name="reply_thread_created"),
             GinIndex(fields=["search_vector"], name="reply_search"),
+            models.Index(
+                fields=["-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="reply_search_recent",
+            ),
         ]
 
     def __str__(self) -> str:

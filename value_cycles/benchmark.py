@@ -42,40 +42,90 @@ done = function(summary, latency, requests)
     latency:percentile(50), latency:percentile(95), latency:percentile(99)))
 end
 """
-SEARCH_WORDS = [
-    "kennis",
-    "vraag",
-    "ervaring",
-    "project",
-    "zorg",
-    "privacy",
-    "team",
-    "casus",
-    "knowledge",
-    "question",
-    "experience",
-    "accessibility",
-    "performance",
-    "meeting",
-    "webinar",
-    "expert",
-    "oplossing",
-    "evaluatie",
-    "trust",
-    "agreement",
-]
 QUERY_BUDGET = {"thread, 20 replies": 8, "thread, 200 nested replies": 8}
 DEFAULT_BUDGET = 12
 
 
 def search_queries() -> list[str]:
-    """A fixed mix of 200 queries: single words, pairs and phrases."""
-    words = SEARCH_WORDS
-    mix = [w for w in words]
-    mix += [f"{a} {b}" for a, b in zip(words, words[3:] + words[:3], strict=True)]
-    mix += [f'"{a} {b}"' for a, b in zip(words, words[1:] + words[:1], strict=True)]
+    """A fixed mix of 200 queries, as people search a community site: single words,
+    common and rare, in Dutch and English; pairs (a third of the mix), a few phrases,
+    inflected and accented forms, and the web-search syntax. With the scale set's
+    vocabulary (`scale_data.text`) the common words are in 5-15 % of all posts, the
+    middle ones in 0.5-5 %, the rare ones (compounds) in well under 0.5 %; about a
+    fifth of the queries match more posts than the search ranks."""
+    common = ["ervaring", "huisarts", "samenwerking", "wachtlijst", "experience", "insurer"]
+    middle = [
+        "gemeente",
+        "kennis",
+        "dementie",
+        "eenzaamheid",
+        "jeugdzorg",
+        "subsidie",
+        "privacy",
+        "intervisie",
+        "schuldhulp",
+        "zorgplan",
+        "knowledge",
+        "loneliness",
+        "waitlist",
+        "workflow",
+        "referral",
+        "onboarding",
+    ]
+    rare = [
+        "kennisnetwerk",
+        "zorgteam",
+        "wijkoverleg",
+        "privacybeleid",
+        "mantelzorgnetwerk",
+        "jeugdcoach",
+        "schuldloket",
+        "dementieprotocol",
+        "armoedeoverleg",
+        "vrijwilligersgroep",
+        "huisartsoverleg",
+        "buurtcoach",
+        "careplan",
+        "casework",
+        "helpdesk",
+        "teamwork",
+        "caseworker",
+        "helpline",
+        "peergroup",
+        "timeline",
+    ]
+    forms = [
+        "Cliënten",
+        "clienten",
+        "ervaringen",
+        "Gemeenten",
+        "coördinatie",
+        "evaluaties",
+        "volunteers",
+        "shared",
+        "referrals",
+        "Dementia",
+    ]
+    syntax = [
+        "dementie or eenzaamheid",
+        "wachtlijst -jeugdzorg",
+        "loneliness or dementia",
+        "privacy -gemeente",
+        "de gemeente",
+        "the council",
+    ]
+    mix = [*common, *middle, *rare, *rare, *forms, *syntax]
+    # Pairs: two middle words, a middle and a rare word, a Dutch and an English word.
+    mix += [f"{a} {b}" for a, b in zip(middle, middle[5:] + middle[:5], strict=True)]
+    mix += [f"{a} {b}" for a, b in zip(middle, rare, strict=False)]
+    mix += [f"{a} {b}" for a, b in zip(middle[:10], middle[10:] + rare[12:16], strict=True)]
+    mix += [f"{a} {b}" for a, b in zip(common, rare[6:], strict=False)]
+    # A few phrases (people seldom quote), and three words.
+    mix += [f'"{a} {b}"' for a, b in zip(middle, common, strict=False)]
+    mix += [f"{a} {b} {c}" for a, b, c in zip(common, middle, middle[8:], strict=False)]
     while len(mix) < 200:
-        mix.append(f"{words[len(mix) % len(words)]} {words[(len(mix) * 7) % len(words)]}")
+        n = len(mix)
+        mix.append(f"{rare[n % len(rare)]} {middle[(n * 7) % len(middle)]}")
     return mix[:200]
 
 

@@ -5,23 +5,27 @@ searcher may not read can match, so neither results nor the count reveal it. Eac
 row's vector was made with its community's configuration (dutch or english), so the
 query is parsed with both and each row is matched with its own language's query.
 
-One SQL query per results page. A common word matches a large share of a big site, so
-the work is bounded: the newest `CANDIDATES` matches of each type (threads, replies) are
-taken in an index-friendly order, and only those are ranked together (UNION ALL),
-counted with a window function and cut to one page; only that page's bodies are read
-for the snippets. Below the cap the count is exact; above it the results say "more
-than" (`SearchResults.capped`).
+A common word matches a large share of a big site, so the work is bounded: only the
+newest `CANDIDATES` matches of each type (threads, replies) are ranked and counted.
+They are looked for newest first, in windows of age (see `_candidates`), each query
+planned with its window's dates so that Postgres can choose per window between
+walking the newest rows and intersecting the search index with the window. Below the
+cap the count is exact; above it the results say "more than" (`SearchResults.capped`).
+The candidates are ranked and cut to one page here; one last query reads that page's
+titles, authors and bodies.
 """
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from math import ceil
+from typing import Any, NamedTuple
 
-from django.contrib.postgres.search import SearchQuery
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.safestring import SafeString
@@ -43,36 +47,25 @@ from members.types import Viewer
 
 PAGE_SIZE = 20
 MAX_QUERY_LENGTH = 200
-# Deep pages cost an ever larger sort; nobody reads past this.
+# Nobody reads past this; the pages reach MAX_PAGE * PAGE_SIZE = 1,000 results.
 MAX_PAGE = 50
-# How many matches of each type (threads, replies) are ranked: the newest ones. Ranking
-# reads every candidate's vector and the count touches every candidate, and a common
-# word matches hundreds of thousands of posts on a large site (seconds of work). The
-# pages reach MAX_PAGE * PAGE_SIZE = 1,000 results, so 1,000 of each type fill them all
-# with what is recent; older matches are found with more words or a date filter.
-CANDIDATES = 1000
+# How many matches of each type (threads, replies) are ranked and counted: the newest.
+# A common word is in a tenth of all posts, a hundred thousand on a large site, and
+# fetching each candidate (its row, and its thread to see who may read it) is what a
+# search costs: on the large benchmark set the slowest searches of the mix (p95) take
+# 60-70 ms with 300 of each type, 150-175 ms with 500 and over 200 ms with 1,000.
+# 600 results are 30 pages; older matches are found with one more word or a date filter.
+CANDIDATES = 300
+# The candidates are looked for in windows of age, newest first (see `_candidates`):
+# the first is the last twelve hours, how far back each next one reaches follows from
+# how many posts matched in the windows before it (with a margin: matches are not
+# spread evenly over time).
+FIRST_WINDOW = timedelta(hours=12)
+MARGIN = 1.5
+# The last window holds all older posts: at most this many queries find the candidates.
+MAX_WINDOWS = 4
 THREAD, REPLY = "thread", "reply"
 CONFIGS = {Community.Language.NL: "dutch", Community.Language.EN: "english"}
-
-# The columns both halves of the union select, in this order.
-_CANDIDATE_COLUMNS = ("hit_type", "hit_id", "hit_created", "hit_language", "hit_vector")
-# The columns of a row of the page, in this order.
-_COLUMNS = (
-    "hit_type",
-    "hit_id",
-    "hit_thread_id",
-    "hit_title",
-    "hit_kind",
-    "hit_community",
-    "hit_slug",
-    "hit_author",
-    "hit_email",
-    "hit_created",
-    "hit_rank",
-    "total",
-    "capped",
-    "body_html",
-)
 
 
 @dataclass(frozen=True)
@@ -104,8 +97,8 @@ class SearchHit:
 
 
 class _CountedPaginator(Paginator):
-    """A paginator whose count came with the page (from the window function), with no
-    pages past MAX_PAGE. `capped`: there are more results than `count`."""
+    """A paginator that knows its count (`capped`: there are more results than that)
+    and has no pages past MAX_PAGE."""
 
     def __init__(self, count: int, per_page: int, capped: bool = False) -> None:
         super().__init__([], per_page)
@@ -118,7 +111,7 @@ class _CountedPaginator(Paginator):
 
     @cached_property
     def num_pages(self) -> int:
-        return min(super().num_pages, MAX_PAGE)
+        return min(ceil(max(self.count, 1) / self.per_page), MAX_PAGE)
 
 
 @dataclass
@@ -142,36 +135,22 @@ class SearchResults:
         return isinstance(paginator, _CountedPaginator) and paginator.capped
 
 
+class _Candidate(NamedTuple):
+    post_type: str
+    id: int
+    created: datetime
+    rank: float
+
+
+# A window of age: created at or after `since` and before `until` (None: no bound).
+_Window = tuple[datetime | None, datetime | None]
+
+
 def _queries(folded: str) -> dict[str, SearchQuery]:
     return {
         language: SearchQuery(folded, config=config, search_type="websearch")
         for language, config in CONFIGS.items()
     }
-
-
-def _newest_matches(
-    queryset: QuerySet[Any],
-    post_type: str,
-    language_field: str,
-    queries: dict[str, SearchQuery],
-) -> QuerySet[Any]:
-    """The newest CANDIDATES + 1 rows whose vector matches the query parsed in their
-    community's language (one more than are ranked, to tell whether there are more)."""
-    matches = Q()
-    for language, query in queries.items():
-        matches |= Q(**{language_field: language}, search_vector=query)
-    return (
-        queryset.filter(matches)
-        .annotate(
-            hit_type=Value(post_type),
-            hit_id=F("pk"),
-            hit_created=F("created_at"),
-            hit_language=F(language_field),
-            hit_vector=F("search_vector"),
-        )
-        .order_by("-created_at", "-pk")
-        .values(*_CANDIDATE_COLUMNS)[: CANDIDATES + 1]
-    )
 
 
 def _day_start(day: date) -> datetime:
@@ -200,89 +179,228 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
     return queryset
 
 
-def _thread_hits(user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters) -> Any:
-    threads = _filtered(threads_visible_to(user).filter(deleted_at__isnull=True), filters, "")
-    return _newest_matches(threads, THREAD, "community__language", queries)
-
-
-def _reply_hits(user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters) -> Any:
-    replies = _filtered(
-        replies_visible_to(user).filter(deleted_at__isnull=True, thread__deleted_at__isnull=True),
-        filters,
-        "thread__",
-    )
-    return _newest_matches(replies, REPLY, "thread__community__language", queries)
-
-
-def _page_sql(hits_sql: str) -> str:
-    """Rank and count the candidates, cut one page; then read that page's titles,
-    authors and bodies only. Parameters: the query once per configuration, the hits'
-    parameters, limit and offset."""
-    queries = ", ".join(
-        f"websearch_to_tsquery('{config}'::regconfig, %s) AS q_{language}"
-        for language, config in CONFIGS.items()
-    )
-    rank = " ".join(
-        f"WHEN '{language}' THEN ts_rank(hit_vector, q.q_{language})" for language in CONFIGS
-    )
-    order = "hit_rank DESC, hit_created DESC, hit_type, hit_id DESC"
-    thread, reply = Thread._meta.db_table, Reply._meta.db_table
-    community, user = Community._meta.db_table, User._meta.db_table
-    return f"""
-        WITH q AS (SELECT {queries}),
-        candidates AS ({hits_sql}),
-        numbered AS (
-            SELECT candidates.*,
-                ROW_NUMBER() OVER (PARTITION BY hit_type ORDER BY hit_created DESC, hit_id DESC)
-                    AS seq,
-                COUNT(*) OVER (PARTITION BY hit_type) AS of_type
-            FROM candidates
-        ),
-        ranked AS (
-            SELECT hit_type, hit_id, hit_created, of_type > {CANDIDATES} AS over_cap,
-                COALESCE(CASE hit_language {rank} END, 0.0) AS hit_rank
-            FROM numbered, q WHERE seq <= {CANDIDATES}
-        ),
-        page AS (
-            SELECT ranked.*, COUNT(*) OVER () AS total, BOOL_OR(over_cap) OVER () AS capped
-            FROM ranked ORDER BY {order} LIMIT %s OFFSET %s
+def _matches_sql(
+    queryset: QuerySet[Any], post_type: str, language_field: str, queries: dict[str, SearchQuery]
+) -> tuple[str, list[Any]]:
+    """The rows whose vector matches the query parsed in their community's language,
+    with their rank, as SQL: compiled once, then queried per window."""
+    matches = Q()
+    ranks = []
+    for language, query in queries.items():
+        matches |= Q(**{language_field: language}, search_vector=query)
+        ranks.append(When(**{language_field: language}, then=SearchRank(F("search_vector"), query)))
+    matching = (
+        queryset.filter(matches)
+        .annotate(
+            hit_type=Value(post_type),
+            hit_id=F("pk"),
+            hit_created=F("created_at"),
+            hit_rank=Case(*ranks, default=Value(0.0)),
         )
-        SELECT page.hit_type, page.hit_id, t.id, t.title, t.kind, c.name, c.slug,
-            u.display_name, u.email, page.hit_created, page.hit_rank, page.total, page.capped,
-            CASE page.hit_type WHEN '{THREAD}' THEN t.body_html ELSE r.body_html END,
-            {", ".join(f"q.q_{language}::text" for language in CONFIGS)}
-        FROM page CROSS JOIN q
-        LEFT JOIN {reply} r ON page.hit_type = '{REPLY}' AND r.id = page.hit_id
-        JOIN {thread} t ON t.id = COALESCE(r.thread_id, page.hit_id)
-        JOIN {community} c ON c.id = t.community_id
-        LEFT JOIN {user} u
-            ON u.id = CASE page.hit_type WHEN '{THREAD}' THEN t.author_id ELSE r.author_id END
-        ORDER BY {order}
-    """  # noqa: S608 - only constants and Django-compiled SQL; values are parameters
-
-
-def _hit(row: Sequence[Any], matcher: Matcher) -> SearchHit:
-    values = dict(zip(_COLUMNS, row, strict=False))
-    body_html = values["body_html"]
-    post_type = values["hit_type"]
-    if post_type == THREAD:
-        url = Thread(pk=values["hit_id"]).get_absolute_url()
-    else:
-        url = Reply(pk=values["hit_id"], thread_id=values["hit_thread_id"]).get_absolute_url()
-    author = None
-    if values["hit_email"] is not None:
-        author = User(display_name=values["hit_author"], email=values["hit_email"]).name
-    return SearchHit(
-        post_type=post_type,
-        url=url,
-        title=highlight(values["hit_title"], matcher),
-        snippet=snippet(html_to_text(body_html or ""), matcher),
-        kind_label=str(Thread.Kind(values["hit_kind"]).label),
-        community_name=values["hit_community"],
-        community_url=Community(slug=values["hit_slug"]).get_absolute_url(),
-        author_name=author,
-        created_at=values["hit_created"],
+        .values("hit_type", "hit_id", "hit_created", "hit_rank")
     )
+    sql, params = matching.query.sql_with_params()
+    return sql, list(params)
+
+
+def _matching(
+    user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters
+) -> dict[str, tuple[str, list[Any]]]:
+    matching = {}
+    if filters.post_type != REPLY:
+        threads = _filtered(threads_visible_to(user).filter(deleted_at__isnull=True), filters, "")
+        matching[THREAD] = _matches_sql(threads, THREAD, "community__language", queries)
+    if filters.post_type != THREAD:
+        replies = _filtered(
+            replies_visible_to(user).filter(
+                deleted_at__isnull=True, thread__deleted_at__isnull=True
+            ),
+            filters,
+            "thread__",
+        )
+        matching[REPLY] = _matches_sql(replies, REPLY, "thread__community__language", queries)
+    return matching
+
+
+def _newest(
+    matching: dict[str, tuple[str, list[Any]]], windows: dict[str, _Window], oldest: bool = False
+) -> tuple[list[_Candidate], dict[str, datetime | None]]:
+    """One query: for each type, its newest CANDIDATES + 1 matches in its window (one
+    more than are ranked, to tell whether there are more); with `oldest`, also when the
+    oldest post of each type was written, so that no older window is looked into on a
+    young site."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for post_type, (since, until) in windows.items():
+        sql, matches_params = matching[post_type]
+        bounds = ["TRUE"]
+        if since is not None:
+            bounds.append("hit_created >= %s")
+        if until is not None:
+            bounds.append("hit_created < %s")
+        # Postgres folds the subquery into this one: the window's dates reach the plan.
+        parts.append(
+            f"(SELECT * FROM ({sql}) AS matches WHERE {' AND '.join(bounds)}"  # noqa: S608 - compiled SQL
+            f" ORDER BY hit_created DESC, hit_id DESC LIMIT {CANDIDATES + 1})"
+        )
+        params += [*matches_params, *(bound for bound in (since, until) if bound is not None)]
+        if oldest:
+            table = (Thread if post_type == THREAD else Reply)._meta.db_table
+            parts.append(
+                f"(SELECT %s, NULL, MIN(created_at), NULL FROM {table}"  # noqa: S608 - constants
+                " WHERE deleted_at IS NULL)"
+            )
+            params.append(post_type)
+    with connection.cursor() as cursor, _unprepared():
+        cursor.execute(" UNION ALL ".join(parts), params)
+        rows = cursor.fetchall()
+    candidates = [_Candidate(*row) for row in rows if row[1] is not None]
+    return candidates, {row[0]: row[2] for row in rows if row[1] is None}
+
+
+def _candidates(
+    matching: dict[str, tuple[str, list[Any]]], now: datetime, floor: datetime | None
+) -> dict[str, list[_Candidate]]:
+    """Up to CANDIDATES + 1 of the newest matches of each type, one query per window of
+    age (for all types still short). Each window after the first reaches as far back as
+    the matches found so far say it must to hold the missing ones (with a margin, and at
+    least as far as all windows before it together); the last one holds all older
+    posts. A word in many posts needs a window or two; a rare one is soon looked up in
+    all posts, through the search index alone. The windows start at `now` and need not
+    reach before `floor` (a date filter's ends)."""
+    found: dict[str, list[_Candidate]] = {post_type: [] for post_type in matching}
+    first_since = now - FIRST_WINDOW
+    first, oldest = _newest(matching, dict.fromkeys(matching, (first_since, None)), oldest=True)
+    for candidate in first:
+        found[candidate.post_type].append(candidate)
+    if floor is not None:
+        oldest = {t: max(start, floor) if start else None for t, start in oldest.items()}
+    # Per type, where the windows looked into so far begin.
+    reached = {
+        post_type: first_since
+        for post_type, start in oldest.items()
+        if start is not None and start < first_since
+    }
+    for window in range(2, MAX_WINDOWS + 1):
+        windows: dict[str, _Window] = {}
+        for post_type, until in reached.items():
+            have = len(found[post_type])
+            if have > CANDIDATES:
+                continue
+            span = now - until
+            if have:
+                span = max(span * ((CANDIDATES + 1 - have) / have * MARGIN), span)
+            start = oldest[post_type]
+            further = window < MAX_WINDOWS and have and start is not None and until - span > start
+            windows[post_type] = (until - span if further else None, until)
+        if not windows:
+            break
+        for candidate in _newest(matching, windows)[0]:
+            found[candidate.post_type].append(candidate)
+        reached = {
+            post_type: since for post_type, (since, _) in windows.items() if since is not None
+        }
+    return found
+
+
+def _ranked(found: dict[str, list[_Candidate]]) -> tuple[list[_Candidate], bool]:
+    """The newest CANDIDATES of each type, best first; and whether there were more."""
+    kept: list[_Candidate] = []
+    capped = False
+    for candidates in found.values():
+        candidates.sort(key=lambda c: (c.created, c.id), reverse=True)
+        capped = capped or len(candidates) > CANDIDATES
+        kept += candidates[:CANDIDATES]
+    # Best rank first, then newest; the type and id only make the order stable.
+    kept.sort(key=lambda c: (-c.rank, -c.created.timestamp(), c.post_type, -c.id))
+    return kept, capped
+
+
+_TSQUERIES = ", ".join(
+    f"websearch_to_tsquery('{config}'::regconfig, %s)::text" for config in CONFIGS.values()
+)
+_PAGE_SQL = f"""
+    SELECT page.n, t.id, t.title, t.kind, c.name, c.slug, u.display_name, u.email,
+        COALESCE(r.body_html, t.body_html), {_TSQUERIES}
+    FROM unnest(%s::text[], %s::bigint[]) WITH ORDINALITY AS page(post_type, id, n)
+    LEFT JOIN {Reply._meta.db_table} r ON page.post_type = '{REPLY}' AND r.id = page.id
+    JOIN {Thread._meta.db_table} t ON t.id = COALESCE(r.thread_id, page.id)
+    JOIN {Community._meta.db_table} c ON c.id = t.community_id
+    LEFT JOIN {User._meta.db_table} u ON u.id = CASE page.post_type
+        WHEN '{THREAD}' THEN t.author_id ELSE r.author_id END
+    ORDER BY page.n
+"""  # noqa: S608 - only constants; values are parameters
+
+
+def _hits(page: list[_Candidate], folded: str) -> list[SearchHit]:
+    """The page's hits with highlighted titles and snippets, in one query. The ids come
+    from the candidates, which were found among the posts the user may read."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PAGE_SQL,
+            [
+                *[folded] * len(CONFIGS),
+                [c.post_type for c in page],
+                [c.id for c in page],
+            ],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        return []
+    matcher = _RememberingMatcher(folded, tsquery_lexemes(*(text or "" for text in rows[0][9:])))
+    return [_hit(page[row[0] - 1], row, matcher) for row in rows]
+
+
+class _RememberingMatcher(Matcher):
+    """A Matcher that remembers its answer per word: a page's texts repeat words."""
+
+    def __init__(self, query: str, lexemes: set[str]) -> None:
+        super().__init__(query, lexemes)
+        self._answers: dict[str, bool] = {}
+
+    def matches(self, word: str) -> bool:
+        answer = self._answers.get(word)
+        if answer is None:
+            answer = self._answers[word] = super().matches(word)
+        return answer
+
+
+def _hit(candidate: _Candidate, row: Sequence[Any], matcher: Matcher) -> SearchHit:
+    _, thread_id, title, kind, community, slug, author_name, email, body_html = row[:9]
+    if candidate.post_type == THREAD:
+        url = Thread(pk=candidate.id).get_absolute_url()
+    else:
+        url = Reply(pk=candidate.id, thread_id=thread_id).get_absolute_url()
+    author = User(display_name=author_name, email=email).name if email is not None else None
+    return SearchHit(
+        post_type=candidate.post_type,
+        url=url,
+        title=highlight(title, matcher),
+        snippet=snippet(html_to_text(body_html or ""), matcher),
+        kind_label=str(Thread.Kind(kind).label),
+        community_name=community,
+        community_url=Community(slug=slug).get_absolute_url(),
+        author_name=author,
+        created_at=candidate.created,
+    )
+
+
+@contextmanager
+def _unprepared() -> Iterator[None]:
+    """Keep psycopg from preparing the statement (it does after `prepare_threshold`
+    runs of the same SQL): the plan of a prepared statement is made once for any
+    words and dates, and the best plan for a word in a tenth of all posts (walk the
+    newest) is the worst for a rare one (look it up in the search index), and back."""
+    raw = connection.connection
+    threshold = getattr(raw, "prepare_threshold", None)
+    if threshold is None:
+        yield
+        return
+    raw.prepare_threshold = None
+    try:
+        yield
+    finally:
+        raw.prepare_threshold = threshold
 
 
 def _has_lexemes(folded: str) -> bool:
@@ -303,41 +421,32 @@ def search(
     """One page of the threads and replies the user may read that match the query,
     best first, with highlighted titles and snippets.
 
-    `query` uses web-search syntax ("quoted phrases", -excluded, or). One query for a
-    page with results; a second one only for an empty page, to tell "nothing found"
-    from "nothing to search for" or to fall back to page 1 past the last page.
+    `query` uses web-search syntax ("quoted phrases", -excluded, or). One query per
+    window of age (`_candidates`, one to MAX_WINDOWS) and one for the page's texts;
+    past the last page, the first page. With no results, one more query tells
+    "nothing found" from "nothing to search for".
     """
     query = query.strip()[:MAX_QUERY_LENGTH]
     folded = fold(query)
     if not has_words(folded):
         return SearchResults(query=query, searchable=False)
     filters = filters or SearchFilters()
-    page = min(max(page, 1), MAX_PAGE)
-    queries = _queries(folded)
-    parts = []
-    if filters.post_type != REPLY:
-        parts.append(_thread_hits(user, queries, filters))
-    if filters.post_type != THREAD:
-        parts.append(_reply_hits(user, queries, filters))
-    hits = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-    hits_sql, hits_params = hits.query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _page_sql(hits_sql),
-            [*[folded] * len(CONFIGS), *hits_params, PAGE_SIZE, (page - 1) * PAGE_SIZE],
-        )
-        rows = cursor.fetchall()
-    if not rows:
-        if page > 1:
-            return search(user, query, filters, page=1)
+    matching = _matching(user, _queries(folded), filters)
+    now = timezone.now()
+    if filters.date_to:
+        now = min(now, _day_start(filters.date_to + timedelta(days=1)))
+    floor = _day_start(filters.date_from) if filters.date_from else None
+    ranked, capped = _ranked(_candidates(matching, now, floor))
+    if not ranked:
         return SearchResults(query=query, searchable=_has_lexemes(folded))
-    first = dict(zip(_COLUMNS, rows[0], strict=False))
-    matcher = Matcher(folded, tsquery_lexemes(*(text or "" for text in rows[0][len(_COLUMNS) :])))
-    object_list = [_hit(row, matcher) for row in rows]
-    paginator = _CountedPaginator(first["total"], PAGE_SIZE, capped=first["capped"])
+    paginator = _CountedPaginator(len(ranked), PAGE_SIZE, capped=capped)
+    number = min(max(page, 1), MAX_PAGE)
+    number = number if number <= paginator.num_pages else 1
+    start = (number - 1) * PAGE_SIZE
+    object_list = _hits(ranked[start : start + PAGE_SIZE], folded)
     return SearchResults(
         query=query,
         searchable=True,
-        page=Page(object_list, page, paginator),
+        page=Page(object_list, number, paginator),
         object_list=object_list,
     )

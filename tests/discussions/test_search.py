@@ -1,12 +1,17 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
 from discussions.models import Reply, Thread
+from discussions.selectors import search as search_module
 from discussions.selectors.search import SearchFilters, search
 from discussions.services.posts import reply_create, thread_create, thread_delete
 from discussions.text import Matcher, fold, html_to_text, snippet
@@ -337,9 +342,158 @@ def test_search_page_query_count_does_not_grow_with_results(
         reply_create(thread=thread, author=facilitator, body="Ook planning.")
     client.force_login(member)
     client.get("/")  # settle the session
-    # session, user, the unread-notification count (every page), the results page (one
-    # query: hits, count and snippet bodies), the community choices of the form
-    with django_assert_num_queries(4):
+    # session, user, the unread-notification count (every page), the candidates (one
+    # query: all posts are younger than the first window), the page's titles and
+    # bodies, the community choices of the form
+    with django_assert_num_queries(5):
         response = client.get(reverse("discussions:search"), {"q": "planning", "tag": "agenda"})
     assert response.status_code == 200
     assert response.context["results"].count == 2 * threads
+
+
+# --- The cap on ranked candidates ---------------------------------------------------
+
+
+def test_above_the_cap_only_the_newest_matches_are_ranked_and_counted(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    _thread(community, facilitator, "Planning planning", "Planning, planning en planning.")
+    for number in range(4):
+        _thread(community, facilitator, f"Vraag {number}", "Over de planning.")
+    results = search(facilitator, "planning")
+    assert results.capped is True
+    assert results.count == 3
+    # The best match is the oldest: beyond the cap, it is not ranked at all.
+    assert _titles(results) == ["Vraag 3", "Vraag 2", "Vraag 1"]
+
+
+def test_below_the_cap_the_count_is_exact_and_the_best_match_comes_first(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    _thread(community, facilitator, "Planning planning", "Planning, planning en planning.")
+    for number in range(2):
+        _thread(community, facilitator, f"Vraag {number}", "Over de planning.")
+    results = search(facilitator, "planning")
+    assert results.capped is False
+    assert results.count == 3
+    assert _titles(results) == ["<mark>Planning</mark> <mark>planning</mark>", "Vraag 1", "Vraag 0"]
+
+
+def test_the_cap_holds_per_type_and_counts_only_what_the_user_may_read(
+    community: Community,
+    confidential: Community,
+    member: User,
+    facilitator: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    secret_author = confidential.memberships.get().user
+    for number in range(3):
+        _thread(confidential, secret_author, f"Geheime planning {number}")
+    thread = _thread(community, facilitator, "Planning")
+    reply_create(thread=thread, author=facilitator, body="Meer planning.")
+    results = search(member, "planning")
+    # Three unreadable threads must neither fill the cap nor be counted.
+    assert results.capped is False
+    assert results.count == 2
+    for number in range(3):
+        reply_create(thread=thread, author=facilitator, body=f"Planning {number}.")
+    results = search(member, "planning")
+    assert results.capped is True
+    assert results.count == 3  # one thread, the two newest replies
+    assert sum(hit.is_reply for hit in results.object_list) == 2
+
+
+def test_older_matches_are_found_window_by_window(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 3)
+    for days in (400, 30, 3, 1):
+        with time_machine.travel(timezone.now() - timedelta(days=days)):
+            _thread(community, facilitator, f"Planning van {days} dagen geleden")
+    _thread(community, facilitator, "Planning van nu")
+    results = search(facilitator, "planning")
+    assert results.capped is True
+    assert [hit.created_at.date() for hit in results.object_list] == sorted(
+        (hit.created_at.date() for hit in results.object_list), reverse=True
+    )
+    assert "nu" in _titles(results)[0]
+    assert len(results.object_list) == 3  # now, one and three days ago
+    # A rare word only in an old post is found all the same.
+    assert search(facilitator, "400").count == 1
+
+
+@pytest.mark.parametrize("cap", [1, 5, 11, 12, 20])
+def test_the_candidates_are_exactly_the_newest_matches_at_any_cap(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch, cap: int
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", cap)
+    ages = [0, 0.1, 0.3, 0.7, 2, 5, 9, 20, 50, 120, 300, 700]  # days
+    for age in ages:
+        with time_machine.travel(timezone.now() - timedelta(days=age)):
+            _thread(community, facilitator, f"Planning {age}", "Tekst.")
+    results = search(facilitator, "planning")
+    assert results.count == min(cap, len(ages))
+    assert results.capped is (cap < len(ages))
+    expected = sorted(ages)[:cap][:20]
+    assert sorted(str(hit.title).split()[-1] for hit in results.object_list) == sorted(
+        str(age) for age in expected
+    )
+
+
+def test_date_filters_bound_the_windows(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 2)
+    for days in (60, 40, 20):
+        with time_machine.travel(timezone.now() - timedelta(days=days)):
+            _thread(community, facilitator, f"Planning {days}")
+    _thread(community, facilitator, "Planning nu")
+    today = timezone.now().date()
+    window = SearchFilters(date_from=today - timedelta(days=50), date_to=today - timedelta(days=10))
+    results = search(facilitator, "planning", window)
+    assert results.capped is False
+    assert sorted(_titles(results)) == ["<mark>Planning</mark> 20", "<mark>Planning</mark> 40"]
+
+
+def test_pages_stop_at_the_last_page_allowed(
+    community: Community, facilitator: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "PAGE_SIZE", 2)
+    monkeypatch.setattr(search_module, "MAX_PAGE", 2)
+    for number in range(5):
+        _thread(community, facilitator, f"Planning {number}")
+    results = search(facilitator, "planning", page=2)
+    assert results.count == 5
+    assert results.page is not None and results.page.paginator.num_pages == 2
+    assert results.page.number == 2 and not results.page.has_next()
+    assert search(facilitator, "planning", page=7).page.number == 2
+
+
+def test_the_page_says_more_than_when_capped(
+    community: Community, facilitator: User, client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search_module, "CANDIDATES", 1000)
+    monkeypatch.setattr(search_module, "_ranked", _capped_at(1000))
+    _thread(community, facilitator, "Planning")
+    client.force_login(facilitator)
+    client.post("/account/language/", {"language": "en", "next": "/"})
+    content = client.get(reverse("discussions:search"), {"q": "planning"}).content.decode()
+    assert "More than 1,000 results" in content
+    client.post("/account/language/", {"language": "nl", "next": "/"})
+    content = client.get(reverse("discussions:search"), {"q": "planning"}).content.decode()
+    assert "1.000" in content
+
+
+def _capped_at(count: int):
+    """`_ranked` as if `count` candidates had been found and more existed: the one real
+    candidate repeated."""
+    real = search_module._ranked
+
+    def ranked(found):
+        kept, _ = real(found)
+        return kept * count, True
+
+    return ranked

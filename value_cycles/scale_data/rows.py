@@ -1,19 +1,22 @@
-"""Synthetic data at scale for the benchmarks (`manage.py generate_scale_data`).
+"""The rows of a synthetic data set (`manage.py generate_scale_data`).
 
 Rows go in with COPY, ids assigned here so replies can point at their parents without a
-round trip. Bodies are rendered once per distinct text (a pool) through the real
-Markdown pipeline, and search vectors are filled by one UPDATE per table with the same
-weights as the search index, through the index's own batch functions.
+round trip. Bodies come from a pool of distinct texts per language (see `text`), each
+rendered once through the real Markdown pipeline and indexed once: replies are written
+with their search vector, threads (whose titles and tags differ) get theirs from the
+search index's own batch function.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import random
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,71 +27,13 @@ from django.utils import timezone
 from communities.models import Community, Membership
 from discussions.markdown import render_markdown
 from discussions.models import Reaction, Reply, TaggedThread, Thread
-from discussions.services.search_index import replies_reindex, threads_reindex
+from discussions.services.search_index import search_config_of, threads_reindex
+from discussions.text import fold, html_to_text
 from members.models import Organization, User
+from value_cycles.scale_data.text import Vocabulary, vocabularies
 
 SCALE_DOMAIN = "scale.test"
 BENCH_MEMBER = f"bench-member@{SCALE_DOMAIN}"
-
-NL_WORDS = (
-    (
-        "community kennis delen vraag antwoord ervaring project zorg organisatie collega "
-        "samenwerking leren praktijk verhaal tip netwerk bijeenkomst facilitator lid "
-        "implementatie werkwijze cliënt wijk gemeente verzekeraar schade expert oplossing "
-        "aanpak resultaat planning overleg evaluatie privacy digitaal beeldbellen team "
-        "ambassadeur vertrouwen afspraak onderwerp webinar intervisie casus methode"
-    )
-    .replace("ë", "e")
-    .split()
-)
-EN_WORDS = [
-    "community",
-    "knowledge",
-    "share",
-    "question",
-    "answer",
-    "experience",
-    "project",
-    "care",
-    "organisation",
-    "colleague",
-    "collaboration",
-    "learning",
-    "practice",
-    "story",
-    "tip",
-    "network",
-    "meeting",
-    "facilitator",
-    "member",
-    "implementation",
-    "approach",
-    "client",
-    "neighbourhood",
-    "council",
-    "insurer",
-    "damage",
-    "expert",
-    "solution",
-    "result",
-    "planning",
-    "review",
-    "evaluation",
-    "privacy",
-    "digital",
-    "video",
-    "team",
-    "ambassador",
-    "trust",
-    "agreement",
-    "topic",
-    "webinar",
-    "peer",
-    "case",
-    "method",
-    "accessibility",
-    "performance",
-]
 
 
 @dataclass(frozen=True)
@@ -141,16 +86,38 @@ def _reset_sequence(model: type[Any]) -> None:
         )
 
 
-def _sentence(rng: random.Random, words: Sequence[str], length: int) -> str:
-    return " ".join(rng.choice(words) for _ in range(length)).capitalize() + "."
+def _pool_size(size: Size) -> int:
+    """Distinct bodies per language: each is rendered and indexed once and reused by
+    about thirty posts on the large set."""
+    return min(max((size.threads + size.replies) // 36, 400), 30_000)
 
 
-def _body(rng: random.Random, words: Sequence[str]) -> str:
-    paragraphs = [
-        " ".join(_sentence(rng, words, rng.randint(6, 16)) for _ in range(rng.randint(1, 4)))
-        for _ in range(rng.randint(1, 3))
-    ]
-    return "\n\n".join(paragraphs)
+def _pools(
+    words: dict[str, Vocabulary], rng: random.Random, count: int
+) -> dict[str, list[tuple[str, str, str]]]:
+    """Per language: (Markdown, HTML, reply search vector) for `count` distinct bodies.
+
+    The vector is the one `replies_reindex` builds for such a body, computed once per
+    body here so that replies are written once, with their vector, by COPY."""
+    pools = {}
+    for language, vocabulary in words.items():
+        bodies = [vocabulary.body(rng) for _ in range(count)]
+        html = [render_markdown(body) for body in bodies]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _POOL_VECTORS,
+                [search_config_of(language), [fold(html_to_text(h)) for h in html]],
+            )
+            vectors = [row[0] for row in cursor.fetchall()]
+        pools[language] = list(zip(bodies, html, vectors, strict=True))
+    return pools
+
+
+# As in search_index's batch UPDATE for replies: the body weighs B.
+_POOL_VECTORS = """
+    SELECT setweight(to_tsvector(%s::regconfig, v.body), 'B')::text
+    FROM unnest(%s::text[]) WITH ORDINALITY AS v(body, n) ORDER BY v.n
+"""
 
 
 @dataclass
@@ -247,16 +214,18 @@ def generate(
         community_ids = [c.pk for c in communities]
         members_of: dict[int, list[int]] = {cid: [] for cid in community_ids}
         membership_rows = []
+        facilitated: set[int] = set()
         for n, uid in enumerate(user_ids):
             chosen = {community_ids[0]} if n == 0 else set()
             while len(chosen) < min(size.memberships_per_user, len(community_ids)):
                 chosen.add(rng.choice(community_ids))
             for cid in chosen:
-                role = (
-                    Membership.Role.FACILITATOR
-                    if len(members_of[cid]) == 0
-                    else (Membership.Role.MEMBER)
-                )
+                # The first to join facilitates, but not the bench member (n == 0): the
+                # benchmark measures the pages as a plain member sees them.
+                role = Membership.Role.MEMBER
+                if n != 0 and cid not in facilitated:
+                    role = Membership.Role.FACILITATOR
+                    facilitated.add(cid)
                 members_of[cid].append(uid)
                 membership_rows.append((cid, uid, role, "active", 1, now, "", "", now, now))
         counts["memberships"] = _copy(
@@ -278,17 +247,14 @@ def generate(
         del admin
 
         progress("threads")
-        pools = {
-            lang: [
-                (body, render_markdown(body))
-                for body in (_body(rng, NL_WORDS if lang == "nl" else EN_WORDS) for _ in range(400))
-            ]
-            for lang in ("nl", "en")
-        }
+        words = vocabularies(seed)
+        pools = _pools(words, rng, _pool_size(size))
+        counts.update({f"{lang}_words": len(vocab.words) for lang, vocab in words.items()})
         language_of = {c.pk: c.language for c in communities}
         first_thread = _next_id(Thread)
         thread_ids = list(range(first_thread, first_thread + size.threads))
         thread_community: dict[int, int] = {}
+        thread_created: dict[int, datetime] = {}
         kinds = [k for k in Thread.Kind.values if k != Thread.Kind.ANNOUNCEMENT]
 
         def thread_rows() -> Iterable[Sequence[Any]]:
@@ -296,15 +262,15 @@ def generate(
                 cid = community_ids[0] if n < 2 else rng.choice(community_ids)
                 thread_community[tid] = cid
                 lang = language_of[cid]
-                body, html = rng.choice(pools[lang])
-                words = NL_WORDS if lang == "nl" else EN_WORDS
+                body, html, _ = rng.choice(pools[lang])
                 created = now - timedelta(minutes=size.threads - n)
+                thread_created[tid] = created
                 yield (
                     tid,
                     cid,
                     rng.choice(members_of[cid]),
                     rng.choice(kinds),
-                    _sentence(rng, words, rng.randint(4, 9))[:-1] + "?",
+                    words[lang].sentence(rng, rng.randint(4, 9), end="?"),
                     body,
                     html,
                     created,
@@ -349,36 +315,50 @@ def generate(
             per_thread[rng.choice(others)] += 1
         first_reply = _next_id(Reply)
         reply_counter = [first_reply]
-        reply_ids_for_reactions: list[int] = []
+        reactions: list[tuple[int, int, str, datetime]] = []
+
+        def reply_times(tid: int, count: int) -> Iterator[tuple[datetime, int]]:
+            created = thread_created[tid]
+            # Replies follow their thread by hours to days, faster on a thread too young
+            # to have had them at that pace; none in the future.
+            minutes = (now - created).total_seconds() / 60
+            pace = 1 / min(180, minutes / (count + 1))
+            for _ in range(count):
+                created = min(created + timedelta(minutes=rng.expovariate(pace)), now)
+                yield created, tid
 
         def reply_rows() -> Iterable[Sequence[Any]]:
-            for tid, count in per_thread.items():
-                if not count:
-                    continue
+            # In the order they were written, as a live site's table holds them: ids and
+            # the table's pages follow time, the replies of one thread spread out.
+            earlier: dict[int, list[int]] = defaultdict(list)
+            streams = [reply_times(tid, count) for tid, count in per_thread.items() if count]
+            for created, tid in heapq.merge(*streams):
+                rid = reply_counter[0]
+                reply_counter[0] += 1
                 cid = thread_community[tid]
-                lang = language_of[cid]
-                earlier: list[int] = []
-                for i in range(count):
-                    rid = reply_counter[0]
-                    reply_counter[0] += 1
-                    # The 200-reply thread nests deeply; others nest now and then.
-                    nest = 0.8 if tid == thread_200 else 0.3
-                    parent = rng.choice(earlier[-10:]) if earlier and rng.random() < nest else None
-                    body, html = rng.choice(pools[lang])
-                    earlier.append(rid)
-                    if rng.random() < 0.2:
-                        reply_ids_for_reactions.append(rid)
-                    yield (
-                        rid,
-                        tid,
-                        parent,
-                        rng.choice(members_of[cid]),
-                        body,
-                        html,
-                        now - timedelta(seconds=count - i),
-                        0,
-                        False,
-                    )
+                in_thread = earlier[tid]
+                # The 200-reply thread nests deeply; others nest now and then.
+                nest = 0.8 if tid == thread_200 else 0.3
+                parent = rng.choice(in_thread[-10:]) if in_thread and rng.random() < nest else None
+                in_thread.append(rid)
+                body, html, vector = rng.choice(pools[language_of[cid]])
+                # One reaction on one reply in five (so the counter is written with it).
+                reacted = rng.random() < 0.2
+                if reacted:
+                    kind = rng.choice(Reaction.Kind.values)
+                    reactions.append((rng.choice(user_ids), rid, kind, now))
+                yield (
+                    rid,
+                    tid,
+                    parent,
+                    rng.choice(members_of[cid]),
+                    body,
+                    html,
+                    created,
+                    int(reacted),
+                    False,
+                    vector,
+                )
 
         counts["replies"] = _copy(
             Reply,
@@ -392,6 +372,7 @@ def generate(
                 "created_at",
                 "reaction_count",
                 "is_hidden",
+                "search_vector",
             ],
             reply_rows(),
         )
@@ -419,35 +400,23 @@ def generate(
             ["tag_id", "content_object_id"],
             ((tag, tid) for tid in thread_ids for tag in rng.sample(tags, rng.randint(0, 3))),
         )
-        # One reaction per (user, reply, kind), as the unique constraint demands.
-        reactions = {
-            (rng.choice(user_ids), rid, rng.choice(Reaction.Kind.values))
-            for rid in reply_ids_for_reactions
-        }
-        unique_rows = [(*reaction, now) for reaction in sorted(reactions)]
         counts["reactions"] = _copy(
-            Reaction, ["user_id", "reply_id", "kind", "created_at"], unique_rows
+            Reaction, ["user_id", "reply_id", "kind", "created_at"], reactions
         )
-        with connection.cursor() as cursor:
-            cursor.execute(
-                """UPDATE discussions_reply r SET reaction_count = x.n
-                   FROM (SELECT reply_id, COUNT(*) n FROM discussions_reaction
-                         WHERE reply_id IS NOT NULL GROUP BY reply_id) x
-                   WHERE r.id = x.reply_id AND r.id >= %s""",
-                [first_reply],
-            )
 
-        progress("search vectors")
-        # The same vectors as the live index (accent-folded plain text, tags, weights).
-        for reindex, first, last in (
-            (threads_reindex, first_thread, thread_ids[-1]),
-            (replies_reindex, first_reply, reply_counter[0] - 1),
-        ):
-            for start in range(first, last + 1, 2000):
-                reindex(list(range(start, min(start + 2000, last + 1))))
+        progress("thread search vectors")
+        # Through the live index's batch function (titles and tags differ per thread);
+        # the replies' vectors came with their pooled bodies.
+        for start in range(first_thread, thread_ids[-1] + 1, 2000):
+            threads_reindex(list(range(start, min(start + 2000, thread_ids[-1] + 1))))
+    progress("vacuum and statistics")
     with connection.cursor() as cursor:
-        # Fresh statistics: rows loaded by COPY are unknown to the planner until then.
-        cursor.execute("ANALYZE")
+        # The two updates of every thread above left the table twice its size, with
+        # half of each page dead: a live table's autovacuum keeps it far smaller.
+        cursor.execute(f"VACUUM FULL {Thread._meta.db_table}")
+        # Fresh statistics (rows loaded by COPY are unknown to the planner until then),
+        # and a visibility map, as a database in use has after autovacuum.
+        cursor.execute("VACUUM ANALYZE")
     counts.update({"organizations": size.organizations, "communities": size.communities})
     return ScaleResult(
         size=size_name,
