@@ -30,7 +30,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from members.models import User
-from value_cycles.scale_data import BENCH_MEMBER, generate, save_result
+from value_cycles.scale_data import BENCH_MEMBER, Size, generate, save_result
 
 BASE_DIR = Path(settings.BASE_DIR)
 WRK_REPORT = """
@@ -145,13 +145,19 @@ class Measure:
 
 
 def _ensure_data(size: str, out: Callable[[str], None]) -> dict[str, Any]:
-    marker = settings.VAR_DIR / "bench" / f"scale-{size}.json"
-    if marker.is_file() and User.objects.filter(email=BENCH_MEMBER).exists():
-        return dict(json.loads(marker.read_text()))
-    if User.objects.filter(email=BENCH_MEMBER).exists():
-        # Loaded by an earlier run from another checkout: find the fixed rows again.
-        from discussions.models import Thread
+    from discussions.models import Thread
 
+    if User.objects.filter(email=BENCH_MEMBER).exists():
+        loaded = Thread.objects.filter(community__slug__startswith="scale-").count()
+        if loaded != Size.named(size).threads:
+            raise SystemExit(
+                f"The benchmark database holds another data set ({loaded} threads), not "
+                f"the {size} one: drop it, or point BENCH_DATABASE_URL at another database."
+            )
+        marker = settings.VAR_DIR / "bench" / f"scale-{size}.json"
+        if marker.is_file():
+            return dict(json.loads(marker.read_text()))
+        # Loaded by an earlier run from another checkout: find the fixed rows again.
         first_two = list(Thread.objects.filter(community__slug="scale-000").order_by("pk")[:2])
         return {
             "community_slug": "scale-000",
@@ -160,6 +166,7 @@ def _ensure_data(size: str, out: Callable[[str], None]) -> dict[str, Any]:
         }
     out(f"Generating the {size} data set (once)...")
     result = generate(size, progress=lambda step: out(f"  {step}..."))
+    marker = settings.VAR_DIR / "bench" / f"scale-{size}.json"
     save_result(result, marker)
     return dict(json.loads(marker.read_text()))
 
