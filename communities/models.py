@@ -134,7 +134,11 @@ class Membership(models.Model):
                 fields=["community", "user"], name="communities_one_membership"
             ),
         ]
-        indexes = [models.Index(fields=["user", "state"])]
+        indexes = [
+            models.Index(fields=["user", "state"]),
+            # Member counts per community read from the index alone (the directory).
+            models.Index(fields=["community", "state"], name="membership_community_state"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} in {self.community} ({self.get_role_display()})"

@@ -1,6 +1,7 @@
 """Reads on communities, always built on the permission querysets."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from communities.models import AuditEvent, Community, Membership, StageChange
 from communities.permissions import communities_visible_to
@@ -11,7 +12,17 @@ _ACTIVE = Q(memberships__state=Membership.State.ACTIVE)
 
 
 def _with_member_counts(queryset: QuerySet[Community]) -> QuerySet[Community]:
-    return queryset.annotate(active_members=Count("memberships", filter=_ACTIVE, distinct=True))
+    # A count per community shown rather than a join over every membership: the
+    # paginator's count and the page then read only the communities (on the large
+    # benchmark set the join cost 20 ms a directory page).
+    active = (
+        Membership.objects.filter(community=OuterRef("pk"), state=Membership.State.ACTIVE)
+        .order_by()
+        .values("community")
+        .annotate(n=Count("community"))
+        .values("n")
+    )
+    return queryset.annotate(active_members=Coalesce(Subquery(active), 0))
 
 
 def community_list_for_member(user: User) -> QuerySet[Community]:

@@ -156,3 +156,23 @@ def test_audit_log_is_for_facilitators_only(
     assert len(response.context["events"]) >= 2
     client.force_login(member)
     assert client.get(f"/communities/{community.slug}/audit/").status_code == 403
+
+
+def test_the_directory_counts_active_members_only(
+    site_admin: User, facilitator: User, community: Community, member: User
+) -> None:
+    from communities.models import Membership
+    from communities.selectors.communities import community_directory
+    from tests.factories import UserFactory
+
+    empty = make_community(site_admin, facilitator, "leeg")
+    Membership.objects.filter(community=empty).delete()
+    Membership.objects.create(
+        community=community,
+        user=UserFactory(),
+        role=Membership.Role.MEMBER,
+        state=Membership.State.INVITED,
+    )
+    counts = {c.slug: c.active_members for c in community_directory(site_admin)}
+    # The facilitator and the member are active; the invitee is not counted yet.
+    assert counts == {community.slug: 2, "leeg": 0}
