@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium wrk lint messages bench bench-smoke bench-mixed help
+.PHONY: run test install chromium wrk nginx lint messages bench bench-smoke bench-mixed help
 
 help:
 	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
@@ -75,7 +75,14 @@ bench-smoke: install wrk
 MIXED_SIZE ?= large
 MIXED_USERS ?= 50
 MIXED_SECONDS ?= 600
-MIXED_THINK_MS ?= 0
-bench-mixed: install wrk
+MIXED_THINK_MS ?= 1000
+# Production has a buffering proxy in front of gunicorn; MIXED_PROXY= runs without one.
+MIXED_PROXY ?= --proxy
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { $(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq nginx >/dev/null; }
+
+bench-mixed: install wrk nginx
 	$(BENCH_ENV) $(BIN)/python -m cop_platform.embedded bench --mixed --size $(MIXED_SIZE) \
-		--users $(MIXED_USERS) --seconds $(MIXED_SECONDS) --think-ms $(MIXED_THINK_MS)
+		--users $(MIXED_USERS) --seconds $(MIXED_SECONDS) --think-ms $(MIXED_THINK_MS) \
+		$(MIXED_PROXY)

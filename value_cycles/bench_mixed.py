@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from django.conf import settings
 
 from value_cycles import benchmark
 from value_cycles.bench_plan import MIX, STEPS_PER_MEMBER, Member, members, render_script
+from value_cycles.bench_proxy import buffering_proxy
 
 MARKER = "MIXED_RESULT "
 P95_TARGET_MS = 500.0
@@ -95,6 +97,7 @@ def run_mixed(
     seconds: int,
     think_ms: int,
     smoke: bool,
+    proxy: bool = False,
     out: Callable[[str], None] = print,
 ) -> int:
     """Run the mixed load; return a process exit code (non-zero on errors with --smoke)."""
@@ -109,15 +112,22 @@ def run_mixed(
     script.write_text(render_script(plan, think_ms=think_ms))
 
     workers = os.cpu_count() or 2
-    port = benchmark._free_port()
-    server = benchmark._start_server(port, workers)
+    upstream = benchmark._free_port()
+    server = benchmark._start_server(upstream, workers)
     try:
-        failures = _preflight(port, plan)
-        report: dict[str, Any] = {}
-        if not failures:
-            _wrk(port, users, min(2, seconds), script)  # warm-up
-            out(f"  {users} members for {seconds} s...")
-            report = _wrk(port, users, seconds, script)
+        with ExitStack() as stack:
+            port = upstream
+            if proxy:  # what production has in front (bench_proxy)
+                port = benchmark._free_port()
+                stack.enter_context(
+                    buffering_proxy(directory=bench_dir / "nginx", port=port, upstream=upstream)
+                )
+            failures = _preflight(port, plan)
+            report: dict[str, Any] = {}
+            if not failures:
+                _wrk(port, users, min(2, seconds), script)  # warm-up
+                out(f"  {users} members for {seconds} s...")
+                report = _wrk(port, users, seconds, script)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -127,6 +137,7 @@ def run_mixed(
         "users": users,
         "seconds": seconds,
         "think_ms": think_ms,
+        "proxy": "nginx" if proxy else "none",
         "workers": workers,
         **report,
         "preflight_failures": list(failures),
@@ -160,7 +171,8 @@ def _print(result: dict[str, Any], out: Callable[[str], None]) -> None:
     out("")
     out(
         f"mixed load: {result['users']} members, {result['seconds']} s, think time "
-        f"{result['think_ms']} ms, {result['size']} set, {result['workers']} workers"
+        f"{result['think_ms']} ms, {result['size']} set, {result['workers']} workers, "
+        f"proxy: {result['proxy']}"
     )
     if "requests" in result:
         out(

@@ -3,6 +3,7 @@ wrk script and the reading of wrk's output (docs/performance.md)."""
 
 import random
 import re
+from pathlib import Path
 
 import pytest
 
@@ -146,3 +147,14 @@ def test_bench_users_are_created_once_as_members_of_scale_communities(
     assert memberships.filter(community__slug="scale-000").count() == 3
     assert all(m.state == Membership.State.ACTIVE for m in memberships)
     assert memberships.count() == len({(m.user_id, m.community_id) for m in memberships})
+
+
+def test_the_proxy_config_reads_requests_whole_and_keeps_pages_in_memory(tmp_path: Path) -> None:
+    from value_cycles.bench_proxy import nginx_config
+
+    config = nginx_config(directory=tmp_path, port=8001, upstream=8002)
+    assert "listen 127.0.0.1:8001;" in config
+    assert "proxy_pass http://127.0.0.1:8002;" in config
+    # Never writes a response to a temp file (and so needs no writable temp dir for it).
+    assert "proxy_max_temp_file_size 0;" in config
+    assert f"pid {tmp_path}/nginx.pid;" in config and "daemon off;" in config

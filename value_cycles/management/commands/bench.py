@@ -22,6 +22,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--users", type=int, default=50, help="members in the mixed run")
         parser.add_argument(
+            "--proxy",
+            action="store_true",
+            help="put a buffering proxy (nginx) in front, as production has (mixed run)",
+        )
+        parser.add_argument(
             "--think-ms",
             type=int,
             default=0,
@@ -36,6 +41,7 @@ class Command(BaseCommand):
                 seconds=int(options["seconds"]),  # type: ignore[call-overload]
                 think_ms=int(options["think_ms"]),  # type: ignore[call-overload]
                 smoke=bool(options["smoke"]),
+                proxy=bool(options["proxy"]),
                 out=self.stdout.write,
             )
         else:
