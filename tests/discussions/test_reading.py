@@ -116,6 +116,20 @@ def test_the_list_shows_the_new_marker(
     assert "New since your last visit" in response.content.decode()
 
 
+def _read_at(client: Client, thread: Thread, minutes: int) -> int:
+    """Open the thread `minutes` after START; the number of queries it took."""
+    with (
+        time_machine.travel(START + dt.timedelta(minutes=minutes), tick=False),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        client.get(thread.get_absolute_url())
+    return len(queries)
+
+
+def _last_read(user: User, thread: Thread) -> dt.datetime:
+    return ReadState.objects.get(user=user, thread=thread).last_read_at
+
+
 def test_a_reread_of_an_unchanged_thread_within_minutes_writes_nothing(
     member: User, core_member: User, community: Community
 ) -> None:
@@ -123,22 +137,12 @@ def test_a_reread_of_an_unchanged_thread_within_minutes_writes_nothing(
     _login(client, member)
     with time_machine.travel(START, tick=False):
         thread = _thread(community, core_member, "Stil")
-        client.get(thread.get_absolute_url())
-        first = ReadState.objects.get(user=member, thread=thread).last_read_at
-    with (
-        time_machine.travel(START + dt.timedelta(minutes=4), tick=False),
-        CaptureQueriesContext(connection) as reread,
-    ):
-        client.get(thread.get_absolute_url())
-    assert ReadState.objects.get(user=member, thread=thread).last_read_at == first
-    with (
-        time_machine.travel(START + dt.timedelta(minutes=6), tick=False),
-        CaptureQueriesContext(connection) as later_read,
-    ):
-        client.get(thread.get_absolute_url())
-    assert len(later_read) == len(reread) + 1  # the upsert
-    later = ReadState.objects.get(user=member, thread=thread).last_read_at
-    assert later == START + dt.timedelta(minutes=6)
+    _read_at(client, thread, 0)
+    reread = _read_at(client, thread, 4)
+    assert _last_read(member, thread) == START
+    later_read = _read_at(client, thread, 6)
+    assert later_read == reread + 1  # the upsert
+    assert _last_read(member, thread) == START + dt.timedelta(minutes=6)
 
 
 def test_a_reread_after_a_new_reply_is_written_at_once(
@@ -148,11 +152,9 @@ def test_a_reread_after_a_new_reply_is_written_at_once(
     _login(client, member)
     with time_machine.travel(START, tick=False):
         thread = _thread(community, core_member, "Druk")
-        client.get(thread.get_absolute_url())
+    _read_at(client, thread, 0)
     with time_machine.travel(START + dt.timedelta(minutes=1), tick=False):
         reply_create(thread=thread, author=core_member, body="Nieuw antwoord")
-    with time_machine.travel(START + dt.timedelta(minutes=2), tick=False):
-        client.get(thread.get_absolute_url())
-    read = ReadState.objects.get(user=member, thread=thread).last_read_at
-    assert read == START + dt.timedelta(minutes=2)
+    _read_at(client, thread, 2)
+    assert _last_read(member, thread) == START + dt.timedelta(minutes=2)
     assert not _rows(client, community)["Druk"].is_unread
