@@ -47,7 +47,7 @@ messages: install
 	@command -v xgettext >/dev/null || { $(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq gettext >/dev/null; }
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py makemessages -l nl -l en \
-		--ignore=.venv --ignore=var --ignore=tests --no-obsolete
+		--ignore=.venv --ignore=var --ignore=tests --no-obsolete --no-location
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages \
 		--ignore=.venv --ignore=var
 
