@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devtools.scale_data import BENCH_MEMBER, generate, save_result
 from members.models import User
-from value_cycles.scale_data import BENCH_MEMBER, generate, save_result
 
 
 class Command(BaseCommand):
