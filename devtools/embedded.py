@@ -154,6 +154,8 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> int:
     os.environ.setdefault("COP_DEMO_MODE", "1")
     os.environ.setdefault("EMAIL_BACKEND", "cop_platform.mail.ConsoleAndFileBackend")
     os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
+    if os.environ.get("DATABASE_URL"):
+        _create_database(os.environ["DATABASE_URL"])
     ensure_services()
     _manage("migrate", "--noinput")
     _manage("load_demo_data")
@@ -213,6 +215,11 @@ def _create_database(url: str) -> None:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+    try:
+        psycopg.connect(url).close()
+        return
+    except psycopg.OperationalError:
+        pass  # missing, or the server is down: the maintenance database tells which
     name = conninfo_to_dict(url)["dbname"]
     with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
