@@ -2,7 +2,9 @@
 the operator's manual); defaults are safe for production except where noted.
 
 Without DATABASE_URL / REDIS_URL the embedded servers are started by the entry points
-(`make run`, tests), which then set these variables; settings never start processes.
+(`make run`, the test run), which then set these variables; settings never start
+processes. DJANGO_DEV_TOOLS adds the development app (devtools: demo data, benchmarks);
+production leaves it off.
 """
 
 from pathlib import Path
@@ -52,6 +54,11 @@ INSTALLED_APPS = [
     "discussions",
     "value_cycles",
 ]
+# Demo data, benchmarks and their hello view: `make run`, `make bench*` and the test
+# settings turn this on; production never does (the Docker image lacks the package).
+DEV_TOOLS = env.bool("DJANGO_DEV_TOOLS", default=False)
+if DEV_TOOLS:
+    INSTALLED_APPS.append("devtools")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -112,11 +119,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # redis://host:port/db for a server, unix:///path/redis.socket for the embedded one.
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# The cache and Celery's broker may live apart (a broker with persistence, a cache
+# without); each defaults to REDIS_URL.
+CACHE_URL = env.str("CACHE_URL", default=REDIS_URL)
 
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": REDIS_URL,
+        "LOCATION": CACHE_URL,
         "KEY_PREFIX": "cop",
         "TIMEOUT": 300,
     }
@@ -126,10 +136,12 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # ---------------------------------------------------------------------------
 # Celery (broker on Redis; JSON only; see cop_platform/celery.py)
 # ---------------------------------------------------------------------------
+_broker_url = env.str("CELERY_BROKER_URL", default=REDIS_URL)
+# kombu spells a Redis unix socket redis+socket://.
 CELERY_BROKER_URL = (
-    REDIS_URL.replace("unix://", "redis+socket://", 1)
-    if REDIS_URL.startswith("unix://")
-    else REDIS_URL
+    _broker_url.replace("unix://", "redis+socket://", 1)
+    if _broker_url.startswith("unix://")
+    else _broker_url
 )
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.apps import apps
 from django.contrib import admin
 from django.urls import include, path
 
@@ -11,13 +12,17 @@ admin.site.site_header = "CoP platform"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("health/", views.health_view, name="health"),
-    path("bench/hello/", views.bench_hello_view, name="bench-hello"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),
     path("", include("discussions.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Development only (DJANGO_DEV_TOOLS): the benchmark's hello view. Production settings
+# never install the app, and the Docker image does not contain it.
+if apps.is_installed("devtools"):
+    urlpatterns.append(path("", include("devtools.urls")))
 
 handler403 = "cop_platform.views.error_403_view"
 handler404 = "cop_platform.views.error_404_view"

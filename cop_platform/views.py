@@ -29,13 +29,6 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
-@require_GET
-def bench_hello_view(request: HttpRequest) -> HttpResponse:
-    """The benchmark's yardstick: the full middleware stack, a signed-in user, no work.
-    Page figures are reported as ratios to this view served by the same server."""
-    return HttpResponse(b"hello", content_type="text/plain")
-
-
 def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
@@ -46,11 +39,20 @@ def _database_ok() -> bool:
         return False
 
 
+def _redis_urls() -> set[str]:
+    """The Redis servers the site depends on: the cache's and Celery's broker (one and
+    the same unless CACHE_URL and CELERY_BROKER_URL are set apart)."""
+    broker = settings.CELERY_BROKER_URL.replace("redis+socket://", "unix://", 1)
+    return {settings.CACHE_URL, broker}
+
+
 def _redis_ok() -> bool:
+    return all(_redis_answers(url) for url in sorted(_redis_urls()))
+
+
+def _redis_answers(url: str) -> bool:
     try:
-        client = redis.Redis.from_url(
-            settings.REDIS_URL, socket_timeout=2, socket_connect_timeout=2
-        )
+        client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         try:
             return bool(client.ping())
         finally:

@@ -1,17 +1,18 @@
-"""Test settings: the production settings module, with the embedded servers started
-when DATABASE_URL / REDIS_URL are unset (so a bare `pytest` works), and fast, local
-stand-ins for what would leave the process."""
+"""Test settings: the production settings module with the development tools installed,
+and fast, local stand-ins for what would leave the process.
+
+Importing them starts nothing: without DATABASE_URL / REDIS_URL, the test run starts
+the embedded servers from a pytest hook (tests/embedded_servers.py) before these are
+read. mypy's Django plugin reads this module too.
+"""
 
 import os
 
 os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-use")
 os.environ.setdefault("DJANGO_READ_DOT_ENV_FILE", "0")
+os.environ.setdefault("DJANGO_DEV_TOOLS", "1")
 
-from cop_platform import embedded
-
-embedded.ensure_services()
-
-from cop_platform.settings import *  # noqa: E402,F403
+from cop_platform.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 
 from communities.models import Membership
-from members.models import User
-from tests.conftest import make_community
-from value_cycles.bench_mixed import parse_wrk_output
-from value_cycles.bench_plan import (
+from devtools.bench_mixed import parse_wrk_output
+from devtools.bench_plan import (
     MIX,
     TEMPLATE,
     Member,
@@ -20,6 +18,8 @@ from value_cycles.bench_plan import (
     plan_steps,
     render_script,
 )
+from members.models import User
+from tests.conftest import make_community
 
 TARGETS = {
     "slugs": ["scale-000", "scale-003"],
@@ -150,7 +150,7 @@ def test_bench_users_are_created_once_as_members_of_scale_communities(
 
 
 def test_the_proxy_config_reads_requests_whole_and_keeps_pages_in_memory(tmp_path: Path) -> None:
-    from value_cycles.bench_proxy import nginx_config
+    from devtools.bench_proxy import nginx_config
 
     config = nginx_config(directory=tmp_path, port=8001, upstream=8002)
     assert "listen 127.0.0.1:8001;" in config

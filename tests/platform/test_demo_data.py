@@ -2,6 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from communities.models import Community
+from devtools import demo
 from discussions.models import Reply, Thread
 from members.models import User
 
@@ -30,3 +31,26 @@ def test_demo_data_has_dutch_and_english_communities_and_a_confidential_one() ->
     assert set(Community.objects.values_list("language", flat=True)) == {"nl", "en"}
     assert Community.objects.filter(is_confidential=True, is_listed=False).exists()
     assert User.objects.filter(is_superuser=True).exists()
+
+
+calls: list[tuple[dict[str, User], dict[str, Community]]] = []
+
+
+def record_demo(personas: dict[str, User], communities: dict[str, Community]) -> None:
+    calls.append((personas, communities))
+
+
+def test_each_demo_hook_gets_the_personas_by_key_and_the_communities_by_slug(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(demo, "DEMO_HOOKS", (f"{__name__}.record_demo",))
+    calls.clear()
+    call_command("load_demo_data")
+    call_command("load_demo_data")  # hooks run every time; their rows are theirs to keep once
+
+    assert len(calls) == 2
+    personas, communities = calls[-1]
+    assert personas["fenna"].email == "fenna@example.org"
+    assert set(personas) == {persona.key for persona in demo.PERSONAS}
+    assert communities["schade-experts"].is_confidential
+    assert set(communities) == set(Community.objects.values_list("slug", flat=True))

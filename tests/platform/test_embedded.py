@@ -13,7 +13,7 @@ import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 HOLD = (
-    "import os, sys; from cop_platform import embedded; embedded.ensure_services(); "
+    "import os, sys; from devtools import embedded; embedded.ensure_services(); "
     "print('ready', flush=True); sys.stdin.readline()"
 )
 

@@ -12,7 +12,7 @@ def test_health_reports_database_and_redis_ok(client: Client) -> None:
 
 @pytest.mark.django_db
 def test_health_is_503_when_redis_is_unreachable(client: Client, settings) -> None:
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    settings.CACHE_URL = settings.CELERY_BROKER_URL = "redis://127.0.0.1:1/0"
     response = client.get("/health/")
     assert response.status_code == 503
     assert response.json()["checks"] == {"database": "ok", "redis": "unreachable"}

@@ -18,6 +18,7 @@ SOURCE_DIRS = [
     "communities",
     "discussions",
     "value_cycles",
+    "devtools",
     "templates",
     "locale",
 ]

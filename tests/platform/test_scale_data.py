@@ -1,14 +1,16 @@
 import random
+import re
 from collections import Counter
 
 import pytest
 from django.db.models import F
 
 from communities.models import Membership
+from devtools.scale_data import BENCH_MEMBER, generate
+from devtools.scale_data.progress import Meter
+from devtools.scale_data.text import vocabularies
 from discussions.models import Reaction, Reply, Thread
 from discussions.services.search_index import replies_reindex
-from value_cycles.scale_data import BENCH_MEMBER, generate
-from value_cycles.scale_data.text import vocabularies
 
 
 def test_the_vocabulary_has_thousands_of_words_per_language_and_follows_the_seed() -> None:
@@ -34,7 +36,8 @@ def test_texts_have_a_zipf_like_spread_common_words_common_most_words_rare() -> 
 
 @pytest.mark.django_db(transaction=True)  # the generator ends with VACUUM
 def test_the_small_set_keeps_the_fixed_rows_and_indexes_replies_as_the_live_index() -> None:
-    result = generate("small", progress=lambda step: None)
+    lines: list[str] = []
+    result = generate("small", progress=lines.append, progress_interval=0)
 
     assert result.counts["threads"] == 1_000 and result.counts["replies"] == 10_000
     assert result.counts["nl_words"] > 3000
@@ -68,3 +71,36 @@ def test_the_small_set_keeps_the_fixed_rows_and_indexes_replies_as_the_live_inde
     replies_reindex(list(written))
     assert dict(Reply.objects.values_list("pk", "search_vector")) == written
     assert all(written.values())
+    # Progress: every step, and for every table its rows written, with rate and time left
+    # while it runs (a line per 1,000 rows here, with no interval between lines).
+    assert "replies..." in lines and lines[-1].startswith("  vacuum and statistics: ")
+    for table in ["users", "memberships", "threads", "replies", "thread tags", "reactions"]:
+        assert any(re.match(rf"  {table}: [\d,]+ rows in .+ \([\d,]+ rows/s\)$", x) for x in lines)
+    running = [line for line in lines if line.startswith("  replies: ") and " left" in line]
+    assert len(running) == 10  # at 1,000, 2,000 ... 10,000 of the 10,000 replies
+    assert re.match(r"  replies: 1,000 of 10,000 rows \(10 %\), [\d,]+ rows/s, about ", running[0])
+
+
+def test_progress_lines_come_every_interval_with_the_rate_and_the_time_left() -> None:
+    now = [100.0]
+    lines: list[str] = []
+    meter = Meter("replies", total=10_000, emit=lines.append, interval=5, clock=lambda: now[0])
+    for _ in range(4):
+        now[0] += 1.5  # 1,000 rows per 1.5 s
+        meter.add(1000)
+    # A line once 5 s had passed (at 6 s, 4,000 rows), not at every check.
+    assert lines == ["  replies: 4,000 of 10,000 rows (40 %), 667 rows/s, about 9.0 s left"]
+    now[0] += 84
+    meter.add(1000)
+    assert lines[-1] == "  replies: 5,000 of 10,000 rows (50 %), 56 rows/s, about 1 min 30 s left"
+    assert meter.done() == 5000
+    assert lines[-1] == "  replies: 5,000 rows in 1 min 30 s (56 rows/s)"
+
+
+def test_progress_without_a_known_total_gives_the_rows_and_the_rate() -> None:
+    now = [0.0]
+    lines: list[str] = []
+    meter = Meter("thread tags", total=None, emit=lines.append, interval=0, clock=lambda: now[0])
+    now[0] = 2.0
+    meter.add(1000)
+    assert lines == ["  thread tags: 1,000 rows, 500 rows/s"]

@@ -3,8 +3,8 @@
 The performance issue's load test: N members (50 for `make bench-mixed`), each signed in
 with a session of its own, read thread pages of different sizes, thread lists, community
 homes, the feed, search, profiles and notifications, and now and then react or reply
-(value_cycles/bench_plan.py). gunicorn serves them as in `make bench`; wrk drives them
-with one thread and one connection per member (value_cycles/bench_mixed.lua). The
+(devtools/bench_plan.py). gunicorn serves them as in `make bench`; wrk drives them
+with one thread and one connection per member (devtools/bench_mixed.lua). The
 target: 0 errors, p95 < 500 ms.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 
 from django.conf import settings
 
-from value_cycles import benchmark
-from value_cycles.bench_plan import MIX, STEPS_PER_MEMBER, Member, members, render_script
-from value_cycles.bench_proxy import buffering_proxy
+from devtools import benchmark
+from devtools.bench_plan import MIX, STEPS_PER_MEMBER, Member, members, render_script
+from devtools.bench_proxy import buffering_proxy
 
 MARKER = "MIXED_RESULT "
 P95_TARGET_MS = 500.0

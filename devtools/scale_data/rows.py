@@ -25,12 +25,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities.models import Community, Membership
-from discussions.markdown import render_markdown
+from devtools.scale_data.bodies import pool_size, pools
+from devtools.scale_data.copying import copy_rows, next_id, reset_sequence
+from devtools.scale_data.progress import Meter, duration, to_stderr
+from devtools.scale_data.text import vocabularies
 from discussions.models import Reaction, Reply, TaggedThread, Thread
-from discussions.services.search_index import search_config_of, threads_reindex
-from discussions.text import fold, html_to_text
+from discussions.services.search_index import threads_reindex
 from members.models import Organization, User
-from value_cycles.scale_data.text import Vocabulary, vocabularies
 
 SCALE_DOMAIN = "scale.test"
 BENCH_MEMBER = f"bench-member@{SCALE_DOMAIN}"
@@ -59,67 +60,6 @@ class Size:
         }[name]
 
 
-def _next_id(model: type[Any]) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {model._meta.db_table}")  # noqa: S608
-        return int(cursor.fetchone()[0])
-
-
-def _copy(model: type[Any], columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    table = model._meta.db_table
-    count = 0
-    with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg's cursor: COPY is not part of Django's API
-        with raw.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
-                count += 1
-    return count
-
-
-def _reset_sequence(model: type[Any]) -> None:
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"
-        )
-
-
-def _pool_size(size: Size) -> int:
-    """Distinct bodies per language: each is rendered and indexed once and reused by
-    about thirty posts on the large set."""
-    return min(max((size.threads + size.replies) // 36, 400), 30_000)
-
-
-def _pools(
-    words: dict[str, Vocabulary], rng: random.Random, count: int
-) -> dict[str, list[tuple[str, str, str]]]:
-    """Per language: (Markdown, HTML, reply search vector) for `count` distinct bodies.
-
-    The vector is the one `replies_reindex` builds for such a body, computed once per
-    body here so that replies are written once, with their vector, by COPY."""
-    pools = {}
-    for language, vocabulary in words.items():
-        bodies = [vocabulary.body(rng) for _ in range(count)]
-        html = [render_markdown(body) for body in bodies]
-        with connection.cursor() as cursor:
-            cursor.execute(
-                _POOL_VECTORS,
-                [search_config_of(language), [fold(html_to_text(h)) for h in html]],
-            )
-            vectors = [row[0] for row in cursor.fetchall()]
-        pools[language] = list(zip(bodies, html, vectors, strict=True))
-    return pools
-
-
-# As in search_index's batch UPDATE for replies: the body weighs B.
-_POOL_VECTORS = """
-    SELECT setweight(to_tsvector(%s::regconfig, v.body), 'B')::text
-    FROM unnest(%s::text[]) WITH ORDINALITY AS v(body, n) ORDER BY v.n
-"""
-
-
 @dataclass
 class ScaleResult:
     size: str
@@ -132,24 +72,34 @@ class ScaleResult:
 
 
 def generate(
-    size_name: str, *, seed: int = 7, progress: Callable[[str], None] = print
+    size_name: str,
+    *,
+    seed: int = 7,
+    progress: Callable[[str], None] = to_stderr,
+    progress_interval: float = 5.0,
 ) -> ScaleResult:
-    """Add a data set of the given size. Meant for an empty benchmark database."""
+    """Add a data set of the given size. Meant for an empty benchmark database.
+
+    Reports each step, and for each table a line every `progress_interval` seconds with
+    the rows written, the rate and the time left, through `progress` (stderr)."""
     size = Size.named(size_name)
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     started = time.monotonic()
     now = timezone.now()
     counts: dict[str, int] = {}
 
+    def meter(what: str, total: int | None, unit: str = "rows") -> Meter:
+        return Meter(what, total=total, emit=progress, interval=progress_interval, unit=unit)
+
     with transaction.atomic():
-        progress("organisations and people")
+        progress("organisations and people...")
         org_ids = [
             Organization.objects.create(name=f"Organisatie {i:04d} (scale)").pk
             for i in range(size.organizations)
         ]
-        first_user = _next_id(User)
+        first_user = next_id(User)
         user_ids = list(range(first_user, first_user + size.users))
-        counts["users"] = _copy(
+        counts["users"] = copy_rows(
             User,
             [
                 "id",
@@ -188,10 +138,11 @@ def generate(
                 )
                 for n, uid in enumerate(user_ids)
             ),
+            meter("users", size.users),
         )
-        _reset_sequence(User)
+        reset_sequence(User)
 
-        progress("communities and memberships")
+        progress("communities and memberships...")
         admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser(
             f"scale-admin@{SCALE_DOMAIN}"
         )
@@ -228,7 +179,7 @@ def generate(
                     facilitated.add(cid)
                 members_of[cid].append(uid)
                 membership_rows.append((cid, uid, role, "active", 1, now, "", "", now, now))
-        counts["memberships"] = _copy(
+        counts["memberships"] = copy_rows(
             Membership,
             [
                 "community_id",
@@ -243,15 +194,22 @@ def generate(
                 "updated_at",
             ],
             membership_rows,
+            meter("memberships", len(membership_rows)),
         )
         del admin
 
-        progress("threads")
+        progress("threads...")
         words = vocabularies(seed)
-        pools = _pools(words, rng, _pool_size(size))
+        bodies = pools(
+            words,
+            rng,
+            pool_size(size.threads, size.replies),
+            emit=progress,
+            interval=progress_interval,
+        )
         counts.update({f"{lang}_words": len(vocab.words) for lang, vocab in words.items()})
         language_of = {c.pk: c.language for c in communities}
-        first_thread = _next_id(Thread)
+        first_thread = next_id(Thread)
         thread_ids = list(range(first_thread, first_thread + size.threads))
         thread_community: dict[int, int] = {}
         thread_created: dict[int, datetime] = {}
@@ -262,7 +220,7 @@ def generate(
                 cid = community_ids[0] if n < 2 else rng.choice(community_ids)
                 thread_community[tid] = cid
                 lang = language_of[cid]
-                body, html, _ = rng.choice(pools[lang])
+                body, html, _ = rng.choice(bodies[lang])
                 created = now - timedelta(minutes=size.threads - n)
                 thread_created[tid] = created
                 yield (
@@ -282,7 +240,7 @@ def generate(
                     False,
                 )
 
-        counts["threads"] = _copy(
+        counts["threads"] = copy_rows(
             Thread,
             [
                 "id",
@@ -301,10 +259,11 @@ def generate(
                 "is_hidden",
             ],
             thread_rows(),
+            meter("threads", size.threads),
         )
-        _reset_sequence(Thread)
+        reset_sequence(Thread)
 
-        progress("replies")
+        progress("replies...")
         thread_20, thread_200 = thread_ids[0], thread_ids[1]
         fixed = {thread_20: 20, thread_200: 200}
         remaining = size.replies - sum(fixed.values())
@@ -313,7 +272,7 @@ def generate(
         others = thread_ids[2:]
         for _ in range(max(remaining, 0)):
             per_thread[rng.choice(others)] += 1
-        first_reply = _next_id(Reply)
+        first_reply = next_id(Reply)
         reply_counter = [first_reply]
         reactions: list[tuple[int, int, str, datetime]] = []
 
@@ -341,7 +300,7 @@ def generate(
                 nest = 0.8 if tid == thread_200 else 0.3
                 parent = rng.choice(in_thread[-10:]) if in_thread and rng.random() < nest else None
                 in_thread.append(rid)
-                body, html, vector = rng.choice(pools[language_of[cid]])
+                body, html, vector = rng.choice(bodies[language_of[cid]])
                 # One reaction on one reply in five (so the counter is written with it).
                 reacted = rng.random() < 0.2
                 if reacted:
@@ -360,7 +319,7 @@ def generate(
                     vector,
                 )
 
-        counts["replies"] = _copy(
+        counts["replies"] = copy_rows(
             Reply,
             [
                 "id",
@@ -375,10 +334,11 @@ def generate(
                 "search_vector",
             ],
             reply_rows(),
+            meter("replies", size.replies),
         )
-        _reset_sequence(Reply)
+        reset_sequence(Reply)
 
-        progress("counters, tags and reactions")
+        progress("counters, tags and reactions...")
         with connection.cursor() as cursor:
             cursor.execute(
                 """UPDATE discussions_thread t SET reply_count = r.n, last_activity_at = r.last
@@ -395,21 +355,31 @@ def generate(
             )[0].pk
             for i in range(size.tags)
         ]
-        counts["thread_tags"] = _copy(
+        counts["thread_tags"] = copy_rows(
             TaggedThread,
             ["tag_id", "content_object_id"],
             ((tag, tid) for tid in thread_ids for tag in rng.sample(tags, rng.randint(0, 3))),
+            meter("thread tags", None),
         )
-        counts["reactions"] = _copy(
-            Reaction, ["user_id", "reply_id", "kind", "created_at"], reactions
+        counts["reactions"] = copy_rows(
+            Reaction,
+            ["user_id", "reply_id", "kind", "created_at"],
+            reactions,
+            meter("reactions", len(reactions)),
         )
 
-        progress("thread search vectors")
+        progress("thread search vectors...")
         # Through the live index's batch function (titles and tags differ per thread);
         # the replies' vectors came with their pooled bodies.
+        indexed = meter("thread vectors", size.threads, unit="threads")
         for start in range(first_thread, thread_ids[-1] + 1, 2000):
-            threads_reindex(list(range(start, min(start + 2000, thread_ids[-1] + 1))))
-    progress("vacuum and statistics")
+            batch = list(range(start, min(start + 2000, thread_ids[-1] + 1)))
+            threads_reindex(batch)
+            indexed.add(len(batch))
+        indexed.done()
+        progress("writing it all to disk (commit)...")
+    progress("vacuum and statistics (no progress to report; minutes on the large set)...")
+    vacuum_started = time.monotonic()
     with connection.cursor() as cursor:
         # The two updates of every thread above left the table twice its size, with
         # half of each page dead: a live table's autovacuum keeps it far smaller.
@@ -417,6 +387,7 @@ def generate(
         # Fresh statistics (rows loaded by COPY are unknown to the planner until then),
         # and a visibility map, as a database in use has after autovacuum.
         cursor.execute("VACUUM ANALYZE")
+    progress(f"  vacuum and statistics: {duration(time.monotonic() - vacuum_started)}")
     counts.update({"organizations": size.organizations, "communities": size.communities})
     return ScaleResult(
         size=size_name,

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from value_cycles.demo import PERSONAS
+from devtools.demo import PERSONAS
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from devtools.scale_data import BENCH_MEMBER, generate, save_result
 from members.models import User
-from value_cycles.scale_data import BENCH_MEMBER, generate, save_result
 
 
 class Command(BaseCommand):
@@ -19,11 +19,8 @@ class Command(BaseCommand):
         if User.objects.filter(email=BENCH_MEMBER).exists():
             raise CommandError("Scale data is already loaded in this database.")
         size = str(options["size"])
-        result = generate(
-            size,
-            seed=int(options["seed"]),  # type: ignore[call-overload]
-            progress=lambda step: self.stdout.write(f"  {step}..."),
-        )
+        # Steps and each table's rows, rate and time left go to stderr (progress.py).
+        result = generate(size, seed=int(options["seed"]))  # type: ignore[call-overload]
         save_result(result, settings.VAR_DIR / "bench" / f"scale-{size}.json")
         self.stdout.write(
             self.style.SUCCESS(

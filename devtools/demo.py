@@ -1,14 +1,26 @@
 """Demo data drawn from the domain texts: communities of practice across competing
 organisations, in Dutch and English. Loaded by `manage.py load_demo_data` (make run).
 
-Lives in the top app because it seeds every layer below it. Everything goes through
-the services, so demo data obeys the same rules as real use.
+Lives in the development app because it seeds every app. Everything goes through the
+services, so demo data obeys the same rules as real use.
+
+This module writes the people, organisations, communities and discussions; every other
+feature adds its own rows through a hook: a function
+
+    def load_demo(personas: dict[str, User], communities: dict[str, Community]) -> None
+
+in a module of its app (e.g. `meetings/demo.py`), given the demo users by persona key
+("admin", "fenna", "mira", ...) and the demo communities by slug. It writes through
+services, inside the loader's transaction, and must change nothing when its rows are
+already there (the loader runs at every `make run`). Wiring one in is one line in
+DEMO_HOOKS below, its dotted path; hooks run in that order, after the discussions.
 """
 
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from communities.models import Community, Membership
 from communities.services.communities import community_create
@@ -18,6 +30,9 @@ from discussions.services.posts import reply_create, thread_create
 from members.models import Organization, User
 
 DEMO_DOMAIN = "example.org"
+
+# Each feature's `load_demo(personas, communities)`, by dotted path (see above).
+DEMO_HOOKS: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -273,6 +288,9 @@ def load_demo_data() -> dict[str, int]:
             parent = written[parent_index] if parent_index is not None else None
             written.append(reply_create(thread=thread, author=users[key], body=body, parent=parent))
         created["threads"] += 1
+
+    for hook in DEMO_HOOKS:
+        import_string(hook)(users, communities)
     return created
 
 

@@ -1,6 +1,6 @@
 -- wrk script for `manage.py bench --mixed` (docs/performance.md); not run on its own.
 --
--- value_cycles/bench_plan.py (render_script) writes var/bench/mixed.lua: a generated head that sets
+-- devtools/bench_plan.py (render_script) writes var/bench/mixed.lua: a generated head that sets
 --   PLAN     one entry per member: {cookie = "...", csrf = "...", steps = {{method, path, body}, ...}}
 --   THINK_MS mean pause between two requests of one member, in ms (0: none)
 -- followed by this file unchanged.

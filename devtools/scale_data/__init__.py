@@ -4,7 +4,7 @@
 English words they are written in.
 """
 
-from value_cycles.scale_data.rows import (
+from devtools.scale_data.rows import (
     BENCH_MEMBER,
     SCALE_DOMAIN,
     ScaleResult,

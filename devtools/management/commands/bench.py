@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandParser
 
-from value_cycles.bench_mixed import run_mixed
-from value_cycles.benchmark import run
+from devtools.bench_mixed import run_mixed
+from devtools.benchmark import run
 
 
 class Command(BaseCommand):

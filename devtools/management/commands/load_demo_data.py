@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from value_cycles.demo import load_demo_data
+from devtools.demo import load_demo_data
 
 
 class Command(BaseCommand):

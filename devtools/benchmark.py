@@ -29,8 +29,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from devtools.scale_data import BENCH_MEMBER, Size, generate, save_result
 from members.models import User
-from value_cycles.scale_data import BENCH_MEMBER, Size, generate, save_result
 
 BASE_DIR = Path(settings.BASE_DIR)
 WRK_REPORT = """
@@ -164,8 +164,8 @@ def _ensure_data(size: str, out: Callable[[str], None]) -> dict[str, Any]:
             "thread_20": first_two[0].pk,
             "thread_200": first_two[1].pk,
         }
-    out(f"Generating the {size} data set (once)...")
-    result = generate(size, progress=lambda step: out(f"  {step}..."))
+    out(f"Generating the {size} data set (once; progress on stderr)...")
+    result = generate(size)
     marker = settings.VAR_DIR / "bench" / f"scale-{size}.json"
     save_result(result, marker)
     return dict(json.loads(marker.read_text()))
@@ -203,10 +203,12 @@ def _free_port() -> int:
 
 
 def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
-    """gunicorn with production settings; static files were collected by the caller."""
+    """gunicorn with production settings and the dev-only app for the hello view (the
+    middleware stack is production's); static files were collected by the caller."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
+        "DJANGO_DEV_TOOLS": "1",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key"),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
