@@ -3,6 +3,7 @@ re-checks the rights, leaves its audit row and keeps the stage history; what has
 service (memberships, invitations, history) is shown read-only and changed on the site's
 own pages."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
@@ -40,7 +41,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["user", "role", "state", "charter_version_accepted", "created_at"]
+    fields = ("user", "role", "state", "charter_version_accepted", "created_at")
     readonly_fields = fields
     can_delete = False
 
@@ -66,17 +67,17 @@ class CommunityAdmin(admin.ModelAdmin):
     list_filter = ["stage", "join_policy", "visibility", "is_listed", "is_confidential", "language"]
     search_fields = ["name", "slug", "focus"]
     prepopulated_fields = {"slug": ["name"]}
+    fields = ("slug", *COMMUNITY_SETTINGS_FIELDS, "stage")
     inlines = [MembershipInline]
 
-    def get_fields(self, request: HttpRequest, obj: Community | None = None) -> list[str]:
-        return ["slug", *COMMUNITY_SETTINGS_FIELDS, "stage"]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Community | None = None) -> list[str]:
-        return ["slug"] if obj is not None else []
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Community | None = None
+    ) -> tuple[str, ...]:
+        return ("slug",) if obj is not None else ()
 
     def get_prepopulated_fields(
         self, request: HttpRequest, obj: Community | None = None
-    ) -> dict[str, list[str]]:
+    ) -> dict[str, Sequence[str]]:
         return {} if obj is not None else {"slug": ["name"]}
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:

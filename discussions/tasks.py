@@ -7,8 +7,7 @@ from celery import shared_task
 def deliver_notifications(*, notification_ids: list[int]) -> None:
     """Deliver recorded notifications. Re-checks at run time that each recipient may
     still read the thread and that the post is still shown (rows that fail are deleted);
-    idempotent: see notifications_deliver. Email is added by its own issue, by passing
-    a sender there."""
+    idempotent: see notifications_deliver."""
     # The service imports this module to enqueue the task, so it is imported here.
     from discussions.services.notifications import notifications_deliver
 

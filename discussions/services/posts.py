@@ -44,18 +44,11 @@ def _audit_moderation(post: Thread | Reply, by: User, action: str) -> None:
     their own post is their own business, as an edit is)."""
     if action == AuditEvent.Action.POST_DELETED and by.pk == post.author_id:
         return
-    is_thread = isinstance(post, Thread)
-    audit_record(
-        community=post.community if is_thread else post.thread.community,
-        actor=by,
-        action=action,
-        subject=post.author,
-        **(
-            {"thread_id": post.pk}
-            if is_thread
-            else {"thread_id": post.thread_id, "reply_id": post.pk}
-        ),
-    )
+    if isinstance(post, Thread):
+        community, ids = post.community, {"thread_id": post.pk}
+    else:
+        community, ids = post.thread.community, {"thread_id": post.thread_id, "reply_id": post.pk}
+    audit_record(community=community, actor=by, action=action, subject=post.author, **ids)
 
 
 def _require_body(body: str) -> None:
