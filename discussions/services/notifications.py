@@ -30,8 +30,8 @@ from discussions.models import Notification, Reply, Thread
 from discussions.permissions import thread_recipients
 from discussions.selectors.notifications import mentionable_in_thread, unread_count_cache_key
 from discussions.selectors.subscriptions import watcher_candidates, with_subscription_level
-from discussions.tasks import deliver_notifications
 from members.models import User
+from members.queue import enqueue_on_commit
 
 Kind = Notification.Kind
 WATCH = "watch"
@@ -90,10 +90,7 @@ def _record(
             kind__in=set(kinds.values()),
         ).values_list("pk", flat=True)
     )
-    # celery-types does not know DjangoTask.delay_on_commit (Celery 5.4+).
-    deliver_notifications.delay_on_commit(  # type: ignore[attr-defined]
-        notification_ids=notification_ids
-    )
+    enqueue_on_commit("discussions.deliver_notifications", notification_ids=notification_ids)
     return notification_ids
 
 

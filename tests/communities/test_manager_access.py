@@ -1,0 +1,30 @@
+"""`get_community_for_manager_or_403`: the one gate of the facilitators' pages."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from communities.models import Community
+from communities.permissions import get_community_for_manager_or_403
+from members.models import User
+
+pytestmark = pytest.mark.django_db
+
+
+def test_facilitators_and_site_admins_get_the_community(
+    community: Community, facilitator: User, site_admin: User
+) -> None:
+    for user in (facilitator, site_admin):
+        assert get_community_for_manager_or_403(user, community.slug) == community
+
+
+def test_members_get_403_and_who_may_not_know_it_404(
+    community: Community, member: User, sponsor: User, outsider: User
+) -> None:
+    for user in (member, sponsor):
+        with pytest.raises(PermissionDenied):
+            get_community_for_manager_or_403(user, community.slug)
+    with pytest.raises(Http404):
+        get_community_for_manager_or_403(outsider, community.slug)
+    with pytest.raises(Http404):
+        get_community_for_manager_or_403(outsider, "no-such-community")
