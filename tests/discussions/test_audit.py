@@ -10,7 +10,6 @@ from discussions.services.posts import (
     reply_create,
     reply_delete,
     reply_restore,
-    thread_create,
     thread_delete,
     thread_restore,
 )
@@ -18,13 +17,6 @@ from members.models import User
 
 pytestmark = pytest.mark.django_db
 A = AuditEvent.Action
-
-
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community, author=member, kind="question", title="Vraag", body="Hoe?"
-    )
 
 
 def _log(community: Community) -> list[tuple[str, int | None, dict[str, object]]]:

@@ -24,13 +24,6 @@ from tests.conftest import make_community
 from tests.factories import UserFactory
 
 
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community, author=member, kind="question", title="Vraag", body="Hoe?"
-    )
-
-
 def _page(client: Client, user: User, thread: Thread) -> str:
     client.force_login(user)
     response = client.get(thread.get_absolute_url())

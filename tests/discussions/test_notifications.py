@@ -54,11 +54,6 @@ def _member(community: Community, admin: User, **fields: Any) -> User:
     return user
 
 
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return _thread(community, member)
-
-
 # Who is told -------------------------------------------------------------------------
 
 
