@@ -1,15 +1,55 @@
+"""The site admins' view of communities. Every change goes through the services, so it
+re-checks the rights, leaves its audit row and keeps the stage history; what has no
+service (memberships, invitations, history) is shown read-only and changed on the site's
+own pages."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from communities.models import AuditEvent, Community, Invitation, Membership, StageChange
+from communities.models import (
+    COMMUNITY_SETTINGS_FIELDS,
+    AuditEvent,
+    Community,
+    Invitation,
+    Membership,
+    StageChange,
+)
+from communities.services.communities import (
+    community_change_stage,
+    community_create,
+    community_update,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never changed here: the services are the only writers."""
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    raw_id_fields = ["user", "decided_by"]
-    fields = ["user", "role", "state", "charter_version_accepted", "created_at"]
-    readonly_fields = ["created_at"]
+    fields = ("user", "role", "state", "charter_version_accepted", "created_at")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
 
 @admin.register(Community)
@@ -27,38 +67,57 @@ class CommunityAdmin(admin.ModelAdmin):
     list_filter = ["stage", "join_policy", "visibility", "is_listed", "is_confidential", "language"]
     search_fields = ["name", "slug", "focus"]
     prepopulated_fields = {"slug": ["name"]}
-    filter_horizontal = ["sponsors"]
+    fields = ("slug", *COMMUNITY_SETTINGS_FIELDS, "stage")
     inlines = [MembershipInline]
+
+    def get_readonly_fields(
+        self, request: HttpRequest, obj: Community | None = None
+    ) -> tuple[str, ...]:
+        return ("slug",) if obj is not None else ()
+
+    def get_prepopulated_fields(
+        self, request: HttpRequest, obj: Community | None = None
+    ) -> dict[str, Sequence[str]]:
+        return {} if obj is not None else {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        # A community is closed by its stage; deleting it would take its history along.
+        return False
+
+    def save_model(
+        self, request: HttpRequest, obj: Community, form: forms.ModelForm, change: bool
+    ) -> None:
+        data: dict[str, Any] = form.cleaned_data
+        settings = {field: data[field] for field in COMMUNITY_SETTINGS_FIELDS}
+        if not change:
+            created = community_create(
+                creator=request.user,  # type: ignore[arg-type]
+                slug=data["slug"],
+                stage=data["stage"],
+                **settings,
+            )
+            obj.pk = created.pk
+            obj.refresh_from_db()
+            return
+        current = Community.objects.get(pk=obj.pk)
+        community_update(community=current, by=request.user, **settings)  # type: ignore[arg-type]
+        community_change_stage(community=current, by=request.user, stage=data["stage"])  # type: ignore[arg-type]
+        obj.refresh_from_db()
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["user", "community", "role", "state", "updated_at"]
     list_filter = ["role", "state", "community"]
     search_fields = ["user__email", "user__display_name", "community__name"]
-    raw_id_fields = ["user", "community", "decided_by"]
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ReadOnlyAdmin):
     list_display = ["email", "community", "state", "expires_at", "send_count"]
     list_filter = ["state", "community"]
     search_fields = ["email", "community__name"]
     exclude = ["token_hash"]
-    readonly_fields = ["invited_by", "accepted_by", "accepted_at", "last_sent_at", "send_count"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is only ever added by the services; the admin shows it."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
 
 
 @admin.register(AuditEvent)

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class CommunitiesConfig(AppConfig):
     name = "communities"
     verbose_name = _("Communities")
+
+    def ready(self) -> None:
+        # Register the app's tasks in every process (not only in workers): services
+        # enqueue them by name (members.queue), and a task known here is sent, or run
+        # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
+        from communities import tasks  # noqa: F401

@@ -92,6 +92,22 @@ class Community(models.Model):
         return self.is_confidential or self.visibility == self.Visibility.MEMBERS
 
 
+# What a community's facilitators may change in its settings: the settings form shows
+# these fields and `community_update` accepts only these.
+COMMUNITY_SETTINGS_FIELDS: tuple[str, ...] = (
+    "name",
+    "focus",
+    "urgency",
+    "member_value",
+    "charter",
+    "language",
+    "join_policy",
+    "visibility",
+    "is_listed",
+    "is_confidential",
+)
+
+
 class Membership(models.Model):
     class Role(models.IntegerChoices):
         # Ordered: a higher role may do what a lower one may. Sponsors are a side role,

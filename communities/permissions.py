@@ -157,3 +157,14 @@ def community_recipients(community: Community, min_role: Role = Role.MEMBER) -> 
 def can_view_member_list(user: Viewer, community: Community) -> bool:
     """Active members (not sponsors by that role alone) and site admins."""
     return is_site_admin(user) or role_in(user, community) >= Role.MEMBER
+
+
+def get_community_for_manager_or_403(user: Viewer, slug: str) -> Community:
+    """The community for a facilitator's page: 404 for who may not know it exists, 403
+    for who knows it but may not manage it."""
+    from django.core.exceptions import PermissionDenied
+
+    community = get_community_for_user_or_404(user, slug)
+    if not can_manage_community(user, community):
+        raise PermissionDenied
+    return community

@@ -5,6 +5,7 @@ from celery import shared_task
 from communities.emails.memberships import send_join_request, send_request_decided
 from communities.models import Membership
 from communities.permissions import Role, community_recipients
+from communities.services.invitations import invitation_deliver
 
 
 @shared_task(name="communities.notify_join_request", ignore_result=True, acks_late=True)
@@ -51,7 +52,4 @@ def notify_request_decided(*, membership_id: int) -> None:
 def send_invitation(*, invitation_id: int, unsent_hash: str) -> None:
     """Give an invitation its link and email it. Idempotent, and a no-op once the
     invitation was resent, revoked, accepted or expired: see invitation_deliver."""
-    # The service imports this module to enqueue the task, so it is imported here.
-    from communities.services.invitations import invitation_deliver
-
     invitation_deliver(invitation_id=invitation_id, unsent_hash=unsent_hash)

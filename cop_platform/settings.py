@@ -308,4 +308,3 @@ COP_NEW_MEMBER_DAYS = env.int("COP_NEW_MEMBER_DAYS", default=7)
 COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=10)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
-DEMO_MODE = env.bool("COP_DEMO_MODE", default=False)

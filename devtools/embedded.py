@@ -151,7 +151,6 @@ def run(host: str = "127.0.0.1", port: int = 8000) -> int:
     """Serve the site with a worker and beat until Ctrl-C; then stop everything."""
     os.environ.setdefault("DJANGO_DEBUG", "1")
     os.environ.setdefault("DJANGO_DEV_TOOLS", "1")
-    os.environ.setdefault("COP_DEMO_MODE", "1")
     os.environ.setdefault("EMAIL_BACKEND", "cop_platform.mail.ConsoleAndFileBackend")
     os.environ.setdefault("SITE_URL", f"http://{host}:{port}")
     if os.environ.get("DATABASE_URL"):

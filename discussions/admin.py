@@ -1,19 +1,20 @@
+"""Threads and replies in the admin, read-only: edits, deletes and moderation go
+through the site's own pages and services, which keep revisions, audit rows and the
+search index right."""
+
 from django.contrib import admin
 
+from communities.admin import ReadOnlyAdmin
 from discussions.models import Reply, Thread
 
 
 @admin.register(Thread)
-class ThreadAdmin(admin.ModelAdmin):
+class ThreadAdmin(ReadOnlyAdmin):
     list_display = ["title", "community", "kind", "author", "reply_count", "last_activity_at"]
     list_filter = ["kind", "community"]
     search_fields = ["title"]
-    raw_id_fields = ["author", "community"]
-    readonly_fields = ["body_html"]
 
 
 @admin.register(Reply)
-class ReplyAdmin(admin.ModelAdmin):
+class ReplyAdmin(ReadOnlyAdmin):
     list_display = ["pk", "thread", "author", "created_at"]
-    raw_id_fields = ["author", "thread", "parent"]
-    readonly_fields = ["body_html"]

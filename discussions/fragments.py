@@ -8,8 +8,9 @@ the cache, under a key that is a digest of **everything its template reads**:
 - the fragment's context is built by one function, from plain values only (text,
   numbers, dates, flags such as "may edit"), and the template is rendered with that
   context alone: no request, no `user`, no context processors;
-- the same values, plus the language, the time zone and a digest of the template's
-  source (and of the templates it includes), make the key.
+- the same values, plus the language, the time zone and a digest of the release (the
+  template's source and the templates it includes, the compiled translation catalogues,
+  the static files' URLs and manifest, the site's address), make the key.
 
 Whatever changes what a reader would see (an edit, a reaction, an accepted answer, a
 rename, the viewer's own rights, a new release of the template) gives a new key: nothing
@@ -24,10 +25,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from functools import cache, lru_cache
+from pathlib import Path
 from typing import Any
 
 import django
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.core.cache import cache as fragment_cache
 from django.template import loader
 from django.template.loader_tags import IncludeNode
@@ -65,14 +69,57 @@ def _source_digest(template_name: str) -> str:
     return digest.hexdigest()
 
 
+def _catalogue_files() -> list[Path]:
+    """The compiled catalogues (.mo) Django reads for the site's languages: the
+    project's LOCALE_PATHS and every installed app's `locale` directory."""
+    roots = [Path(path) for path in settings.LOCALE_PATHS]
+    roots += [Path(config.path) / "locale" for config in apps.get_app_configs()]
+    languages = {code.replace("-", "_") for code, _name in settings.LANGUAGES}
+    found: list[Path] = []
+    for root in roots:
+        for language in sorted(languages):
+            found += sorted((root / language / "LC_MESSAGES").glob("*.mo"))
+    return found
+
+
+def _static_manifest() -> str:
+    """What `{% static %}` would fill in: the URL prefix and, with a manifest storage,
+    the manifest of hashed names (read once, as the storage itself does)."""
+    from django.contrib.staticfiles.storage import staticfiles_storage
+
+    manifest = ""
+    path = getattr(staticfiles_storage, "manifest_name", None)
+    if path and staticfiles_storage.exists(path):
+        with staticfiles_storage.open(path) as handle:
+            manifest = hashlib.blake2b(handle.read(), digest_size=8).hexdigest()
+    return f"{settings.STATIC_URL}|{manifest}"
+
+
+@cache
+def _release_digest() -> str:
+    """What a release may change in every fragment's HTML besides its context and
+    template: the translations (a release that only fixes a Dutch word must show it at
+    once), the static files' URLs, the site's address, the URLs the `post_url` filter
+    fills in and Django's own filters. None of them changes while a process runs (Django
+    reads a catalogue once per process, as the cached template loader reads a template
+    once), so this is computed once per process. The site's name is not here: a fragment
+    is rendered without context processors, so it could only come from its context,
+    which is the key already."""
+    digest = hashlib.blake2b(digest_size=8)
+    for path in _catalogue_files():
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    site_url = getattr(settings, "SITE_URL", "")
+    release = "|".join([django.get_version(), site_url, _static_manifest(), *post_url_patterns()])
+    digest.update(release.encode())
+    return digest.hexdigest()
+
+
 @cache
 def _template_digest(template_name: str) -> str:
-    """What else a release may change in a fragment's HTML besides its context: the
-    templates, the URLs the `post_url` filter fills in, and Django's own filters. None of
-    them changes while a process runs (the cached template loader assumes the same)."""
-    release = "|".join([django.get_version(), *post_url_patterns()])
+    """The fragment's template and the release it is rendered by."""
     return hashlib.blake2b(
-        f"{_source_digest(template_name)}|{release}".encode(), digest_size=8
+        f"{_source_digest(template_name)}|{_release_digest()}".encode(), digest_size=8
     ).hexdigest()
 
 

@@ -2,14 +2,12 @@
 
 from celery import shared_task
 
+from discussions.services.notifications import notifications_deliver
+
 
 @shared_task(name="discussions.deliver_notifications", ignore_result=True, acks_late=True)
 def deliver_notifications(*, notification_ids: list[int]) -> None:
     """Deliver recorded notifications. Re-checks at run time that each recipient may
     still read the thread and that the post is still shown (rows that fail are deleted);
-    idempotent: see notifications_deliver. Email is added by its own issue, by passing
-    a sender there."""
-    # The service imports this module to enqueue the task, so it is imported here.
-    from discussions.services.notifications import notifications_deliver
-
+    idempotent: see notifications_deliver."""
     notifications_deliver(notification_ids=notification_ids)

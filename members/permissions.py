@@ -99,8 +99,3 @@ def profile_field_visible_q(
     else:
         visible = Q(**{key: FieldVisibility.SIGNED_IN.value})
     return visible | Q(**{f"{prefix}pk": viewer.pk})
-
-
-def can_edit_profile(user: Viewer, person: User) -> bool:
-    """Only the person edits their own profile (site admins use the admin)."""
-    return user.is_authenticated and user.pk == person.pk

@@ -8,8 +8,9 @@ from communities.models import Community, Membership
 from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
 from discussions.fragments import recent_fragments
+from discussions.models import Thread
 from members.models import User
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_thread
 
 
 @pytest.fixture(autouse=True)
@@ -82,3 +83,9 @@ def sponsor(community: Community, site_admin: User) -> User:
 @pytest.fixture
 def outsider(db: None) -> User:
     return UserFactory(display_name="Otto Outsider")
+
+
+@pytest.fixture
+def thread(community: Community, member: User) -> Thread:
+    """A member's question in the community (tests that need other text make their own)."""
+    return make_thread(community, member)

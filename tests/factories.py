@@ -1,11 +1,15 @@
-"""factory_boy factories. State that has rules (memberships, threads) is set through
-services in the persona fixtures, not here."""
+"""factory_boy factories, and helpers that set state with rules (threads, profiles)
+through the services, as the site would."""
 
 import factory
 from allauth.account.models import EmailAddress
 
 from communities.models import Community
+from discussions.models import Thread
+from discussions.services.posts import thread_create
 from members.models import Organization, User
+from members.selectors import tag_names
+from members.services import user_update_profile
 
 
 class OrganizationFactory(factory.django.DjangoModelFactory):
@@ -43,3 +47,30 @@ class CommunityFactory(factory.django.DjangoModelFactory):
     focus = "Samen leren."
     urgency = "Nu."
     member_value = "Kennis."
+
+
+def make_thread(
+    community: Community,
+    author: User,
+    *,
+    kind: str = "question",
+    title: str = "Hoe krijg je collega's mee?",
+    body: str = "Wie heeft tips?",
+) -> Thread:
+    """A thread started through the service, as a member would."""
+    return thread_create(community=community, author=author, kind=kind, title=title, body=body)
+
+
+def set_profile(user: User, **changes: object) -> User:
+    """Change some profile fields through the service, keeping the others."""
+    arguments: dict[str, object] = {
+        "display_name": user.display_name,
+        "organization": user.organization,
+        "job_title": user.job_title,
+        "bio": user.bio,
+        "expertise": tag_names(user.expertise),
+        "interests": tag_names(user.interests),
+        "visibility": {},
+    }
+    arguments.update(changes)
+    return user_update_profile(user=user, **arguments)  # type: ignore[arg-type]

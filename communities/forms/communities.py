@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import Community
+from communities.models import COMMUNITY_SETTINGS_FIELDS, Community
 
 # Fixed paths under /communities/ that a slug must not take.
 RESERVED_SLUGS = {"new", "mine", "invitations", "people", "requests"}
@@ -27,18 +27,7 @@ class DirectoryFilterForm(forms.Form):
 class CommunitySettingsForm(forms.ModelForm):
     class Meta:
         model = Community
-        fields = [
-            "name",
-            "focus",
-            "urgency",
-            "member_value",
-            "charter",
-            "language",
-            "join_policy",
-            "visibility",
-            "is_listed",
-            "is_confidential",
-        ]
+        fields = list(COMMUNITY_SETTINGS_FIELDS)
         widgets = {
             "focus": forms.Textarea(attrs={"rows": 3}),
             "urgency": forms.Textarea(attrs={"rows": 3}),

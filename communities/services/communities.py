@@ -5,24 +5,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import AuditEvent, Community, Membership, StageChange
+from communities.models import (
+    COMMUNITY_SETTINGS_FIELDS,
+    AuditEvent,
+    Community,
+    Membership,
+    StageChange,
+)
 from communities.permissions import can_create_community, can_manage_community, role_cache_clear
 from communities.services.audit import audit_record
 from members.models import User
 
 A = AuditEvent.Action
-EDITABLE_FIELDS = [
-    "name",
-    "focus",
-    "urgency",
-    "member_value",
-    "charter",
-    "language",
-    "join_policy",
-    "visibility",
-    "is_listed",
-    "is_confidential",
-]
+EDITABLE_FIELDS = COMMUNITY_SETTINGS_FIELDS
 
 
 @transaction.atomic

@@ -41,8 +41,8 @@ from communities.selectors.invitations import (
 )
 from communities.services.audit import audit_record
 from communities.services.memberships import membership_activate_invited
-from communities.tasks import send_invitation
 from members.models import User
+from members.queue import enqueue_on_commit
 
 A = AuditEvent.Action
 RESEND_INTERVAL = timedelta(minutes=10)
@@ -117,9 +117,10 @@ def _unsent_hash() -> str:
 
 
 def _queue_delivery(invitation: Invitation) -> None:
-    # celery-types does not know DjangoTask.delay_on_commit (Celery 5.4+).
-    send_invitation.delay_on_commit(  # type: ignore[attr-defined]
-        invitation_id=invitation.pk, unsent_hash=invitation.token_hash
+    enqueue_on_commit(
+        "communities.send_invitation",
+        invitation_id=invitation.pk,
+        unsent_hash=invitation.token_hash,
     )
 
 
@@ -341,9 +342,13 @@ def invitation_deliver(*, invitation_id: int, unsent_hash: str) -> bool:
 
     Sends only while the invitation is open and still holds `unsent_hash`: a repeated
     task, or one for a send that a resend or revoke has overtaken, does nothing. The
-    new token's hash is committed only if the email was handed to the mail server, so
-    a retry after a mail error sends again. Returns whether an email was sent.
+    new token's hash is claimed in a short transaction (the row lock ends there, so a
+    slow mail server holds up no resend or revoke); the email is sent after it. When
+    the mail server refuses, the claim is given back (if nothing changed the row
+    since), so the task's retry sends again. Returns whether an email was sent.
     """
+    token = secrets.token_urlsafe(32)
+    sent_hash = invitation_token_hash(token)
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
@@ -353,8 +358,13 @@ def invitation_deliver(*, invitation_id: int, unsent_hash: str) -> bool:
         )
         if invitation is None or invitation.is_expired():
             return False
-        token = secrets.token_urlsafe(32)
-        invitation.token_hash = invitation_token_hash(token)
+        invitation.token_hash = sent_hash
         invitation.save(update_fields=["token_hash"])
+    try:
         send_invitation_email(invitation=invitation, token=token)
+    except BaseException:
+        Invitation.objects.filter(pk=invitation_id, token_hash=sent_hash).update(
+            token_hash=unsent_hash
+        )
+        raise
     return True

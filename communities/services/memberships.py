@@ -21,8 +21,8 @@ from communities.permissions import (
 )
 from communities.selectors.communities import membership_for
 from communities.services.audit import audit_record
-from communities.tasks import notify_join_request, notify_request_decided
 from members.models import User
+from members.queue import enqueue_on_commit
 
 A = AuditEvent.Action
 
@@ -139,7 +139,7 @@ def membership_request(
         },
     )
     audit_record(community=community, actor=user, action=A.REQUESTED, subject=user)
-    notify_join_request.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("communities.notify_join_request", membership_id=membership.pk)
     return membership
 
 
@@ -162,7 +162,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     audit_record(
         community=membership.community, actor=by, action=A.APPROVED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("communities.notify_request_decided", membership_id=membership.pk)
     return membership
 
 
@@ -182,7 +182,7 @@ def membership_decline(*, membership: Membership, by: User, reason: str) -> Memb
     audit_record(
         community=membership.community, actor=by, action=A.DECLINED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("communities.notify_request_decided", membership_id=membership.pk)
     return membership
 
 

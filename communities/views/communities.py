@@ -17,7 +17,7 @@ from communities.forms.communities import (
     DirectoryFilterForm,
     StageForm,
 )
-from communities.models import Community, Membership
+from communities.models import Membership
 from communities.permissions import (
     can_create_community,
     can_join,
@@ -25,6 +25,7 @@ from communities.permissions import (
     can_read_community,
     can_request_to_join,
     can_view_member_list,
+    get_community_for_manager_or_403,
     get_community_for_user_or_404,
     role_in,
 )
@@ -117,16 +118,9 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
     return render(request, "communities/community_detail.html", context)
 
 
-def _managed_community_or_403(request: AuthenticatedHttpRequest, slug: str) -> Community:
-    community = get_community_for_user_or_404(request.user, slug)
-    if not can_manage_community(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 @require_http_methods(["GET", "POST"])
 def community_update_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = _managed_community_or_403(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     # The form validates a copy: ModelForm writes cleaned values onto its instance, and
     # the service must still see the stored values to know what changed.
     form = CommunitySettingsForm(
@@ -147,7 +141,7 @@ def community_update_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
 
 @require_POST
 def community_stage_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = _managed_community_or_403(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     form = StageForm(request.POST)
     if form.is_valid():
         community_change_stage(community=community, by=request.user, **form.cleaned_data)
@@ -159,7 +153,7 @@ def community_stage_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 
 @require_GET
 def community_audit_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = _managed_community_or_403(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     context = {"community": community, "events": audit_events(community)}
     return render(request, "communities/community_audit.html", context)
 

@@ -4,7 +4,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,11 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from communities.forms.invitations import InvitationAcceptForm, InvitationForm
-from communities.models import Community, Invitation
+from communities.models import Invitation
 from communities.permissions import (
     Role,
-    can_manage_community,
-    get_community_for_user_or_404,
+    get_community_for_manager_or_403,
     role_in,
 )
 from communities.selectors.invitations import (
@@ -46,13 +45,6 @@ ACCEPT_TEMPLATE = "communities/invitation_accept.html"
 PAGE_SIZE = 50
 
 
-def _managed(request: AuthenticatedHttpRequest, slug: str) -> Community:
-    community = get_community_for_user_or_404(request.user, slug)
-    if not can_manage_community(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 def _form_after(report: InvitationReport, form: InvitationForm) -> InvitationForm:
     """A fresh form; when lines were invalid, it holds them (and the message and
     expiry) for correcting, so nothing typed is lost."""
@@ -68,7 +60,7 @@ def _form_after(report: InvitationReport, form: InvitationForm) -> InvitationFor
 
 
 def invitation_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     form = InvitationForm(request.POST or None)
     report = None
     if request.method == "POST" and form.is_valid():
@@ -96,7 +88,7 @@ def invitation_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRe
 
 
 def _managed_invitation(request: AuthenticatedHttpRequest, slug: str, pk: int) -> Invitation:
-    invitation = invitation_for_community(_managed(request, slug), pk)
+    invitation = invitation_for_community(get_community_for_manager_or_403(request.user, slug), pk)
     if invitation is None:
         raise Http404
     return invitation

@@ -19,8 +19,8 @@ from communities.forms.memberships import (
 from communities.models import Community, Membership
 from communities.permissions import (
     can_join,
-    can_manage_community,
     can_request_to_join,
+    get_community_for_manager_or_403,
     get_community_for_user_or_404,
 )
 from communities.selectors.communities import membership_for, pending_requests
@@ -127,13 +127,6 @@ def membership_charter_view(request: AuthenticatedHttpRequest, slug: str) -> Htt
     return render(request, "communities/membership_charter.html", context)
 
 
-def _managed(request: AuthenticatedHttpRequest, slug: str) -> Community:
-    community = get_community_for_user_or_404(request.user, slug)
-    if not can_manage_community(request.user, community):
-        raise PermissionDenied
-    return community
-
-
 def _membership_in(community: Community, membership_id: int) -> Membership:
     return get_object_or_404(
         Membership.objects.select_related("user", "community"),
@@ -144,7 +137,7 @@ def _membership_in(community: Community, membership_id: int) -> Membership:
 
 @require_GET
 def membership_requests_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     context = {
         "community": community,
         "requests": pending_requests(community),
@@ -157,7 +150,7 @@ def membership_requests_view(request: AuthenticatedHttpRequest, slug: str) -> Ht
 def membership_approve_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     membership = _membership_in(community, membership_id)
     try:
         membership_approve(membership=membership, by=request.user)
@@ -172,7 +165,7 @@ def membership_approve_view(
 def membership_decline_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     membership = _membership_in(community, membership_id)
     if membership.state != Membership.State.REQUESTED:
         raise Http404
@@ -194,7 +187,7 @@ def membership_decline_view(
 def membership_role_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     membership = _membership_in(community, membership_id)
     form = RoleForm(request.POST)
     if not form.is_valid():
@@ -220,7 +213,7 @@ def membership_role_view(
 def membership_remove_view(
     request: AuthenticatedHttpRequest, slug: str, membership_id: int
 ) -> HttpResponse:
-    community = _managed(request, slug)
+    community = get_community_for_manager_or_403(request.user, slug)
     membership = _membership_in(community, membership_id)
     form = RemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

@@ -17,7 +17,7 @@ when the text has an @), recipients with their levels, the insert, and the ids.
 Delivery re-checks everything at run time (see `notifications_deliver`).
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -30,14 +30,12 @@ from discussions.models import Notification, Reply, Thread
 from discussions.permissions import thread_recipients
 from discussions.selectors.notifications import mentionable_in_thread, unread_count_cache_key
 from discussions.selectors.subscriptions import watcher_candidates, with_subscription_level
-from discussions.tasks import deliver_notifications
 from members.models import User
+from members.queue import enqueue_on_commit
 
 Kind = Notification.Kind
 WATCH = "watch"
 MUTE = "mute"
-
-Sender = Callable[[Notification], None]
 
 
 def _gone(post: Thread | Reply) -> bool:
@@ -92,10 +90,7 @@ def _record(
             kind__in=set(kinds.values()),
         ).values_list("pk", flat=True)
     )
-    # celery-types does not know DjangoTask.delay_on_commit (Celery 5.4+).
-    deliver_notifications.delay_on_commit(  # type: ignore[attr-defined]
-        notification_ids=notification_ids
-    )
+    enqueue_on_commit("discussions.deliver_notifications", notification_ids=notification_ids)
     return notification_ids
 
 
@@ -213,35 +208,11 @@ def _prune_unreadable(notification_ids: list[int]) -> list[int]:
     return keep
 
 
-def notifications_deliver(*, notification_ids: list[int], send: Sender | None = None) -> int:
-    """Deliver recorded notifications; idempotent, safe to run twice or concurrently.
-
-    First drops what the recipient may no longer read (checked now, not when the event
-    happened). Then, with a `send` callable (the email issue plugs one in), emails each
-    remaining notification at most once: the row is locked with
-    `select_for_update(skip_locked=True)` and `emailed_at` is set in the same
-    transaction, so a second run, or a worker holding the lock, skips it. A `send` that
-    raises rolls its row back, so a retry sends it then. Returns the number sent.
-    """
-    remaining = _prune_unreadable(notification_ids)
-    if send is None:
-        return 0
-    sent = 0
-    for notification_id in remaining:
-        with transaction.atomic():
-            notification = (
-                Notification.objects.select_for_update(skip_locked=True, of=("self",))
-                .select_related("recipient", "actor", "thread__community", "reply")
-                .filter(pk=notification_id, emailed_at__isnull=True)
-                .first()
-            )
-            if notification is None:
-                continue  # emailed already, or another worker is at it
-            send(notification)
-            notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
-            sent += 1
-    return sent
+def notifications_deliver(*, notification_ids: list[int]) -> int:
+    """Drop the recorded notifications the recipient may no longer read (checked now,
+    not when the event happened: a post hidden or deleted since, a membership ended);
+    idempotent. Returns how many remain. Email delivery is not part of this service."""
+    return len(_prune_unreadable(notification_ids))
 
 
 def _forget_unread_counts(user_ids: list[int]) -> None:

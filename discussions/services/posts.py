@@ -15,7 +15,8 @@ from django.db.models.functions import Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community
+from communities.models import AuditEvent, Community
+from communities.services.audit import audit_record
 from discussions.markdown import render_markdown
 from discussions.models import Reply, Revision, Thread
 from discussions.permissions import (
@@ -36,6 +37,18 @@ def _attachments_add(*, post: Thread | Reply, files: Sequence[UploadedFile], by:
     add = getattr(attachments_service, "attachments_add", None)
     if files and add is not None:
         add(post=post, files=list(files), by=by)
+
+
+def _audit_moderation(post: Thread | Reply, by: User, action: str) -> None:
+    """A moderator's delete or restore goes in the community's log (an author deleting
+    their own post is their own business, as an edit is)."""
+    if action == AuditEvent.Action.POST_DELETED and by.pk == post.author_id:
+        return
+    if isinstance(post, Thread):
+        community, ids = post.community, {"thread_id": post.pk}
+    else:
+        community, ids = post.thread.community, {"thread_id": post.thread_id, "reply_id": post.pk}
+    audit_record(community=community, actor=by, action=action, subject=post.author, **ids)
 
 
 def _require_body(body: str) -> None:
@@ -116,6 +129,7 @@ def thread_delete(*, thread: Thread, by: User) -> None:
         thread.deleted_at = timezone.now()
         thread.deleted_by = by
         thread.save(update_fields=["deleted_at", "deleted_by"])
+        _audit_moderation(thread, by, AuditEvent.Action.POST_DELETED)
 
 
 @transaction.atomic
@@ -126,6 +140,7 @@ def thread_restore(*, thread: Thread, by: User) -> None:
         thread.deleted_at = None
         thread.deleted_by = None
         thread.save(update_fields=["deleted_at", "deleted_by"])
+        _audit_moderation(thread, by, AuditEvent.Action.POST_RESTORED)
 
 
 @transaction.atomic
@@ -195,6 +210,7 @@ def reply_delete(*, reply: Reply, by: User) -> None:
     reply.save(update_fields=["deleted_at", "deleted_by"])
     Thread.objects.filter(pk=reply.thread_id).update(reply_count=Greatest(F("reply_count") - 1, 0))
     Thread.objects.filter(pk=reply.thread_id, accepted_reply=reply).update(accepted_reply=None)
+    _audit_moderation(reply, by, AuditEvent.Action.POST_DELETED)
 
 
 @transaction.atomic
@@ -207,6 +223,7 @@ def reply_restore(*, reply: Reply, by: User) -> None:
     reply.deleted_by = None
     reply.save(update_fields=["deleted_at", "deleted_by"])
     Thread.objects.filter(pk=reply.thread_id).update(reply_count=F("reply_count") + 1)
+    _audit_moderation(reply, by, AuditEvent.Action.POST_RESTORED)
 
 
 @transaction.atomic

@@ -48,7 +48,7 @@ from discussions.services.moderation import (
     thread_set_locked,
     thread_set_pinned,
 )
-from discussions.views.threads import _thread_url
+from discussions.views.common import thread_url
 from members.models import User
 from members.types import AuthenticatedHttpRequest
 
@@ -164,7 +164,7 @@ def reply_moderate_view(request: AuthenticatedHttpRequest, reply_id: int) -> Htt
     else:
         messages.error(request, _("Choose what to do with the reply."))
     # From a reply card (no `next`): back to the reply, on the page of the thread it is on.
-    return _next_or(request, _thread_url(request, reply.thread, reply.pk))
+    return _next_or(request, thread_url(request, reply.thread, reply.pk))
 
 
 @require_http_methods(["GET", "POST"])

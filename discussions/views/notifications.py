@@ -10,10 +10,8 @@ from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from communities.models import Community
 from communities.permissions import (
@@ -38,15 +36,9 @@ from discussions.services.notifications import (
     notifications_mark_all_read,
 )
 from discussions.services.subscriptions import subscription_set
+from discussions.views.common import vary_on_htmx
 from members.models import User
 from members.types import AuthenticatedHttpRequest
-
-
-class HtmxRequest(AuthenticatedHttpRequest):
-    """A signed-in request as django-htmx's middleware leaves it."""
-
-    htmx: HtmxDetails
-
 
 PAGE_SIZE = 30
 SUBSCRIPTION = "discussions/components/subscription.html"
@@ -82,7 +74,7 @@ def notification_read_all_view(request: AuthenticatedHttpRequest) -> HttpRespons
 
 
 def _subscription_response(
-    request: HtmxRequest,
+    request: AuthenticatedHttpRequest,
     *,
     form: SubscriptionForm,
     thread: Thread | None,
@@ -109,12 +101,11 @@ def _subscription_response(
                 if thread is not None
                 else redirect("discussions:thread-list", slug=community.slug)
             )
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return vary_on_htmx(response)
 
 
 @require_POST
-def thread_subscription_view(request: HtmxRequest, thread_id: int) -> HttpResponse:
+def thread_subscription_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     return _subscription_response(
         request,
@@ -126,7 +117,7 @@ def thread_subscription_view(request: HtmxRequest, thread_id: int) -> HttpRespon
 
 
 @require_POST
-def community_subscription_view(request: HtmxRequest, slug: str) -> HttpResponse:
+def community_subscription_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     if not can_read_community(request.user, community):
         raise PermissionDenied

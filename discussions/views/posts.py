@@ -48,7 +48,8 @@ from discussions.services.posts import (
     thread_restore,
 )
 from discussions.services.reactions import reaction_toggle
-from discussions.views.threads import _is_htmx, _thread_partial, _thread_url, _vary
+from discussions.views.common import thread_url, vary_on_htmx
+from discussions.views.threads import thread_partial
 from members.types import AuthenticatedHttpRequest
 
 # --- replying ----------------------------------------------------------------------------------
@@ -76,18 +77,18 @@ def reply_create_view(request: AuthenticatedHttpRequest, thread_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         reply = _reply_create_from(request, thread, parent, form)
         if reply is not None:
-            if _is_htmx(request):
-                return _thread_partial(request, thread.pk, "replies", reply.pk)
+            if request.htmx:
+                return thread_partial(request, thread.pk, "replies", reply.pk)
             messages.success(request, _("Your reply is online."))
-            return redirect(_thread_url(request, thread, reply.pk))
+            return redirect(thread_url(request, thread, reply.pk))
     context = {"thread": thread, "community": thread.community, "parent": parent, "form": form}
-    if _is_htmx(request):
+    if request.htmx:
         response = render(request, "discussions/components/reply_form.html", context)
         if request.method == "POST":
             reswap(response, "outerHTML")
             retarget(response, f"#reply-form-{parent.pk if parent else 'thread'}")
-        return _vary(response)
-    return _vary(render(request, "discussions/thread_reply.html", context))
+        return vary_on_htmx(response)
+    return vary_on_htmx(render(request, "discussions/thread_reply.html", context))
 
 
 def _reply_create_from(
@@ -148,7 +149,7 @@ def reply_edit_view(request: AuthenticatedHttpRequest, reply_id: int) -> HttpRes
             form.add_error(None, error)
         else:
             messages.success(request, _("Your changes are saved."))
-            return redirect(_thread_url(request, reply.thread, reply.pk))
+            return redirect(thread_url(request, reply.thread, reply.pk))
     context = {"thread": reply.thread, "community": reply.thread.community, "form": form}
     return render(request, "discussions/thread_edit.html", {**context, "post": reply})
 
@@ -196,7 +197,7 @@ def reply_restore_view(request: AuthenticatedHttpRequest, reply_id: int) -> Http
         raise PermissionDenied
     reply_restore(reply=reply, by=request.user)
     messages.success(request, _("The reply was restored."))
-    return redirect(_thread_url(request, reply.thread, reply.pk))
+    return redirect(thread_url(request, reply.thread, reply.pk))
 
 
 def _revisions(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Thread) -> Any:
@@ -233,16 +234,16 @@ def _react(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Thre
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose one of the reactions."))
     reaction_toggle(user=request.user, post=post, kind=form.cleaned_data["kind"])
-    if not _is_htmx(request):
+    if not request.htmx:
         anchor = f"reply-{post.pk}" if isinstance(post, Reply) else "thread"
-        return _vary(redirect(f"{thread.get_absolute_url()}#{anchor}"))
+        return vary_on_htmx(redirect(f"{thread.get_absolute_url()}#{anchor}"))
     fresh = (
         thread_get_for_page(request.user, post.pk)
         if isinstance(post, Thread)
         else reply_get_for_page(request.user, post.pk)
     )
     context = {"block": reactions_block(fresh, can_react=True)}
-    return _vary(render(request, "discussions/components/reactions.html", context))
+    return vary_on_htmx(render(request, "discussions/components/reactions.html", context))
 
 
 @require_POST
@@ -266,10 +267,10 @@ def answer_accept_view(request: AuthenticatedHttpRequest, reply_id: int) -> Http
     if not can_accept_answer(request.user, thread) or reply.is_deleted:
         raise PermissionDenied
     answer_accept(thread=thread, reply=reply, by=request.user)
-    if _is_htmx(request):
-        return _thread_partial(request, thread.pk, "thread-body", reply.pk)
+    if request.htmx:
+        return thread_partial(request, thread.pk, "thread-body", reply.pk)
     messages.success(request, _("Marked as the answer."))
-    return _vary(redirect(thread))
+    return vary_on_htmx(redirect(thread))
 
 
 @require_POST
@@ -278,10 +279,10 @@ def answer_unaccept_view(request: AuthenticatedHttpRequest, thread_id: int) -> H
     if not can_accept_answer(request.user, thread):
         raise PermissionDenied
     answer_unaccept(thread=thread, by=request.user)
-    if _is_htmx(request):
-        return _thread_partial(request, thread.pk, "thread-body")
+    if request.htmx:
+        return thread_partial(request, thread.pk, "thread-body")
     messages.success(request, _("The question is open again."))
-    return _vary(redirect(thread))
+    return vary_on_htmx(redirect(thread))
 
 
 urlpatterns = [

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -62,18 +61,10 @@ from discussions.services.posts import (
     thread_create,
 )
 from discussions.services.reading import community_mark_visited, thread_mark_read
+from discussions.views.common import vary_on_htmx
 from members.types import AuthenticatedHttpRequest
 
 THREAD_PAGE = "discussions/thread_detail.html"
-
-
-def _vary(response: HttpResponse) -> HttpResponse:
-    patch_vary_headers(response, ["HX-Request"])
-    return response
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    return bool(getattr(request, "htmx", False))
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -120,19 +111,19 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         "tags": tag_suggestions(request.user, community),
         "can_start_thread": can_start_thread(request.user, community),
     }
-    if _is_htmx(request) and cursor:
-        return _vary(render(request, "discussions/thread_list.html#thread-rows", context))
+    if request.htmx and cursor:
+        return vary_on_htmx(render(request, "discussions/thread_list.html#thread-rows", context))
     if not cursor:
         community_mark_visited(user=request.user, community=community)
-    return _vary(render(request, "discussions/thread_list.html", context))
+    return vary_on_htmx(render(request, "discussions/thread_list.html", context))
 
 
 @require_GET
 def feed_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")
     context = {"page": keyset_page(thread_feed(request.user), sort="feed", cursor=cursor)}
-    template = "discussions/feed.html#thread-rows" if _is_htmx(request) and cursor else None
-    return _vary(render(request, template or "discussions/feed.html", context))
+    template = "discussions/feed.html#thread-rows" if request.htmx and cursor else None
+    return vary_on_htmx(render(request, template or "discussions/feed.html", context))
 
 
 @require_GET
@@ -145,7 +136,9 @@ def thread_similar_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
         "similar": similar_threads(request.user, community, title),
     }
     template = "discussions/thread_similar.html"
-    return _vary(render(request, f"{template}#similar" if _is_htmx(request) else template, context))
+    return vary_on_htmx(
+        render(request, f"{template}#similar" if request.htmx else template, context)
+    )
 
 
 # --- starting a thread ------------------------------------------------------------------------
@@ -265,22 +258,14 @@ def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> Htt
     return render(request, THREAD_PAGE, context)
 
 
-def _thread_url(request: HttpRequest, thread: Thread, reply_id: int | None = None) -> str:
-    url = thread.get_absolute_url()
-    if reply_id is None:
-        return url
-    page = reply_page_number(request.user, thread, reply_id)
-    return f"{url}?page={page}#reply-{reply_id}" if page > 1 else f"{url}#reply-{reply_id}"
-
-
-def _thread_partial(
+def thread_partial(
     request: AuthenticatedHttpRequest, thread_id: int, partial: str, reply_id: int | None = None
 ) -> HttpResponse:
     """The thread page's partial after an htmx write, on the page showing `reply_id`."""
     thread = thread_get_for_page(request.user, thread_id)
     page = reply_page_number(request.user, thread, reply_id) if reply_id else 1
     context = _thread_context(request, thread, page_number=page)
-    return _vary(render(request, f"{THREAD_PAGE}#{partial}", context))
+    return vary_on_htmx(render(request, f"{THREAD_PAGE}#{partial}", context))
 
 
 urlpatterns = [

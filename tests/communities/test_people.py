@@ -15,28 +15,11 @@ from communities.services.memberships import membership_grant, membership_leave
 from members.images import avatar_render
 from members.models import User
 from members.permissions import FieldVisibility
-from members.selectors import tag_names
-from members.services import user_update_profile
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, set_profile
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = FieldVisibility.PRIVATE.value
-
-
-def set_profile(user: User, **changes: object) -> User:
-    """Change some profile fields through the service, keeping the others."""
-    arguments: dict[str, object] = {
-        "display_name": user.display_name,
-        "organization": user.organization,
-        "job_title": user.job_title,
-        "bio": user.bio,
-        "expertise": tag_names(user.expertise),
-        "interests": tag_names(user.interests),
-        "visibility": {},
-    }
-    arguments.update(changes)
-    return user_update_profile(user=user, **arguments)  # type: ignore[arg-type]
 
 
 def add_member(community: Community, admin: User, role: int = Membership.Role.MEMBER, **fields):

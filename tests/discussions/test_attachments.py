@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils import translation
 from PIL import ExifTags, Image
 
-from communities.models import Community
 from discussions.fragments import attachments_context
 from discussions.models import Attachment, Thread
 from discussions.services import attachments as service
 from discussions.services.attachments import attachments_add, clean_display_name
-from discussions.services.posts import reply_create, thread_create
+from discussions.services.posts import reply_create
 from members.models import User
 
 pytestmark = pytest.mark.django_db
@@ -65,17 +64,6 @@ def docx_bytes(*, macros: bool = False) -> bytes:
 
 def upload(data: bytes, name: str, content_type: str = "application/octet-stream"):
     return SimpleUploadedFile(name, data, content_type=content_type)
-
-
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community,
-        author=member,
-        kind=Thread.Kind.QUESTION,
-        title="Vraag",
-        body="Zie bijlage.",
-    )
 
 
 # --- Checking the content -----------------------------------------------------------

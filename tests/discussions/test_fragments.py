@@ -1,9 +1,13 @@
 """Cached reply cards and thread rows (discussions.fragments): a reader is only ever
 served HTML rendered from exactly their own view of a post, and a change shows at once."""
 
+from collections.abc import Callable, Iterator
 from datetime import timedelta
+from pathlib import Path
 
+import polib
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client, override_settings
 from django.utils import timezone, translation
@@ -18,13 +22,6 @@ from discussions.services.reactions import reaction_toggle
 from members.models import User
 from tests.conftest import make_community
 from tests.factories import UserFactory
-
-
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community, author=member, kind="question", title="Vraag", body="Hoe?"
-    )
 
 
 def _page(client: Client, user: User, thread: Thread) -> str:
@@ -240,11 +237,54 @@ def test_reply_rights_in_a_thread_answer_as_the_single_checks(
     assert {own.pk, other.pk, gone.pk} == {reply.pk for reply in replies}
 
 
-def test_a_changed_url_pattern_changes_the_key(monkeypatch: pytest.MonkeyPatch) -> None:
-    before = fragments._template_digest(fragments.REPLY_CARD)
-    fragments._template_digest.cache_clear()
-    monkeypatch.setattr(fragments, "post_url_patterns", lambda: ["/elsewhere/{}/"])
-    try:
-        assert fragments._template_digest(fragments.REPLY_CARD) != before
-    finally:
+@pytest.fixture
+def new_process() -> Iterator[Callable[[], None]]:
+    """Forget what this process computed once (as a restarted worker would), and
+    forget it again afterwards so later tests see the real release."""
+
+    def restart() -> None:
+        fragments._release_digest.cache_clear()
         fragments._template_digest.cache_clear()
+
+    restart()
+    yield restart
+    restart()
+
+
+def test_a_release_that_only_fixes_a_translation_shows_it_at_once(
+    tmp_path: Path, thread: Thread, facilitator: User, new_process: Callable[[], None]
+) -> None:
+    thread.is_pinned = True
+    with translation.override("nl"):
+        assert "Vastgezet" in fragments.thread_rows_html([thread], show_community=False)
+    catalogue = polib.pofile(str(settings.BASE_DIR / "locale/nl/LC_MESSAGES/django.po"))
+    fixed = catalogue.find("Pinned")
+    assert fixed is not None
+    fixed.msgstr = "Bovenaan"
+    (tmp_path / "nl/LC_MESSAGES").mkdir(parents=True)
+    catalogue.save_as_mofile(str(tmp_path / "nl/LC_MESSAGES/django.mo"))
+    # The old row stays in the shared cache; the new release must not be served it.
+    with override_settings(LOCALE_PATHS=[tmp_path]), translation.override("nl"):
+        new_process()
+        html = fragments.thread_rows_html([thread], show_community=False)
+    assert "Bovenaan" in html and "Vastgezet" not in html
+
+
+def test_the_static_files_and_the_site_address_are_in_the_key(
+    new_process: Callable[[], None],
+) -> None:
+    before = fragments._template_digest(fragments.REPLY_CARD)
+    for changed in ({"STATIC_URL": "/assets/"}, {"SITE_URL": "https://cop.example.org"}):
+        with override_settings(**changed):
+            new_process()
+            assert fragments._template_digest(fragments.REPLY_CARD) != before
+        new_process()
+
+
+def test_a_changed_url_pattern_changes_the_key(
+    monkeypatch: pytest.MonkeyPatch, new_process: Callable[[], None]
+) -> None:
+    before = fragments._template_digest(fragments.REPLY_CARD)
+    new_process()
+    monkeypatch.setattr(fragments, "post_url_patterns", lambda: ["/elsewhere/{}/"])
+    assert fragments._template_digest(fragments.REPLY_CARD) != before

@@ -28,13 +28,6 @@ def _login(client: Client, user: User) -> None:
     client.force_login(user)
 
 
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community, author=member, kind=Thread.Kind.QUESTION, title="Vraag", body="?"
-    )
-
-
 def _reply_url(thread: Thread) -> str:
     return reverse("discussions:reply-create", kwargs={"thread_id": thread.pk})
 

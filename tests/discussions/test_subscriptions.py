@@ -9,22 +9,10 @@ from django.test import Client
 from communities.models import Community
 from discussions.models import Subscription, Thread
 from discussions.selectors.subscriptions import community_subscription_level, subscription_level
-from discussions.services.posts import thread_create
 from discussions.services.subscriptions import subscription_set
 from members.models import User
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def thread(community: Community, member: User) -> Thread:
-    return thread_create(
-        community=community,
-        author=member,
-        kind=Thread.Kind.QUESTION,
-        title="Hoe krijg je collega's mee?",
-        body="Wie heeft tips?",
-    )
 
 
 def test_authors_watch_their_own_threads(thread: Thread, member: User) -> None:

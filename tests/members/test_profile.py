@@ -20,29 +20,14 @@ from members.permissions import (
     visible_profile_fields,
 )
 from members.selectors import tag_names
-from members.services import organization_get_or_create, user_update_profile
-from tests.factories import OrganizationFactory, UserFactory
+from members.services import organization_get_or_create
+from tests.factories import OrganizationFactory, UserFactory, set_profile
 
 pytestmark = pytest.mark.django_db
 
 PRIVATE = FieldVisibility.PRIVATE.value
 SIGNED_IN = FieldVisibility.SIGNED_IN.value
 SHARED = FieldVisibility.SHARED.value
-
-
-def set_profile(user: User, **changes: object) -> User:
-    """Change some profile fields through the service, keeping the others."""
-    arguments: dict[str, object] = {
-        "display_name": user.display_name,
-        "organization": user.organization,
-        "job_title": user.job_title,
-        "bio": user.bio,
-        "expertise": tag_names(user.expertise),
-        "interests": tag_names(user.interests),
-        "visibility": {},
-    }
-    arguments.update(changes)
-    return user_update_profile(user=user, **arguments)  # type: ignore[arg-type]
 
 
 def image_bytes(
