@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "discussions",
+    "meetings",
     "value_cycles",
 ]
 

@@ -1,0 +1,4 @@
+"""The meetings app's addresses."""
+
+app_name = "meetings"
+urlpatterns: list = []
