@@ -307,6 +307,7 @@ class Delivery(models.Model):
     rows (recipient, kind, object, key), so switching to it is a change of module."""
 
     class Kind(models.TextChoices):
+        ANNOUNCED = "announced", _("new meeting")
         REMINDER = "reminder", _("reminder")
         CHANGED = "changed", _("meeting changed")
         CANCELLED = "cancelled", _("meeting cancelled")
