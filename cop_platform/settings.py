@@ -298,3 +298,7 @@ COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=1
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 DEMO_MODE = env.bool("COP_DEMO_MODE", default=False)
+
+# Functions of higher apps that add to the community home's context, so that
+# communities never imports them: each takes (viewer, community), returns a dict.
+COMMUNITY_HOME_CONTEXT = ["meetings.selectors.community_home_context"]
