@@ -17,6 +17,7 @@ from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Rsvp
 from meetings.permissions import (
     can_plan_meetings,
+    can_rsvp,
     can_see_meetings,
     can_see_online_link,
     can_take_up_proposal,
@@ -133,6 +134,8 @@ def meeting_cancel_view(request: AuthenticatedHttpRequest, meeting_id: int) -> H
 @require_POST
 def meeting_rsvp_view(request: AuthenticatedHttpRequest, meeting_id: int) -> HttpResponse:
     meeting = get_meeting_for_user_or_404(request.user, meeting_id)
+    if not can_rsvp(request.user, meeting):
+        raise PermissionDenied
     form = RsvpForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)

@@ -14,6 +14,7 @@ from meetings.permissions import (
     can_plan_meetings,
     can_propose_topic,
     can_see_meetings,
+    can_vote,
     get_proposal_for_user_or_404,
 )
 from meetings.selectors import proposals_for_community, taken_up_proposals, upcoming_meetings_of
@@ -61,6 +62,8 @@ def proposal_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResp
 @require_POST
 def proposal_vote_view(request: AuthenticatedHttpRequest, proposal_id: int) -> HttpResponse:
     proposal = get_proposal_for_user_or_404(request.user, proposal_id)
+    if not can_vote(request.user, proposal):
+        raise PermissionDenied
     form = VoteForm(request.POST)
     if not form.is_valid():
         return HttpResponse(status=400)
