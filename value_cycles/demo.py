@@ -15,6 +15,7 @@ from communities.services.communities import community_create
 from communities.services.memberships import membership_accept_charter, membership_grant
 from discussions.models import Reply, Thread
 from discussions.services.posts import reply_create, thread_create
+from meetings import demo_data as meetings_demo
 from members.models import Organization, User
 
 DEMO_DOMAIN = "example.org"
@@ -273,6 +274,7 @@ def load_demo_data() -> dict[str, int]:
             parent = written[parent_index] if parent_index is not None else None
             written.append(reply_create(thread=thread, author=users[key], body=body, parent=parent))
         created["threads"] += 1
+    meetings_demo.load_demo(users, communities)
     return created
 
 
