@@ -7,8 +7,11 @@ online link goes only to those with a place (and to facilitators). Lists, feeds 
 mails start from `meetings_visible_to` / `proposals_visible_to`.
 """
 
+from datetime import timedelta
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from communities.permissions import (
@@ -20,6 +23,8 @@ from communities.permissions import (
 from meetings.models import Meeting, Rsvp, TopicProposal
 from members.models import User
 from members.types import Viewer
+
+FEED_HISTORY = timedelta(days=365)
 
 
 def meetings_visible_to(user: Viewer) -> QuerySet[Meeting]:
@@ -114,8 +119,10 @@ def proposal_recipients(proposal: TopicProposal) -> QuerySet[User]:
 
 def feed_meetings(user: User) -> QuerySet[Meeting]:
     """The meetings a personal calendar feed lists: those of every community the user
-    is an active member of, read at fetch time (a member who left sees none of them)."""
+    is an active member of, read at fetch time (a member who left sees none of them),
+    from the last year on: a calendar client refetches the whole feed every time."""
     mine = Membership.objects.filter(
         user=user, state=Membership.State.ACTIVE, role__gte=Membership.Role.MEMBER
     ).values("community_id")
-    return meetings_visible_to(user).filter(community_id__in=mine)
+    since = timezone.now() - FEED_HISTORY
+    return meetings_visible_to(user).filter(community_id__in=mine, ends_at__gte=since)

@@ -141,11 +141,14 @@ def test_the_feed_settings_page_shows_a_new_address_once(client: Client, member:
     assert not CalendarFeed.objects.filter(user=member, revoked_at__isnull=True).exists()
 
 
-def test_a_past_meeting_stays_in_the_feed(
+def test_past_meetings_stay_in_the_feed_for_a_year(
     community: Community, facilitator: User, member: User
 ) -> None:
     from django.utils import timezone
 
     plan(community, facilitator, starts_at=timezone.now() - timedelta(days=7), title="Vorige week")
+    plan(community, facilitator, starts_at=timezone.now() - timedelta(days=400), title="Oud")
     token = calendar_feed_create(user=member)
-    assert b"Vorige week" in _feed(Client(), token)
+    body = _feed(Client(), token)
+    assert b"Vorige week" in body
+    assert b"Oud" not in body
