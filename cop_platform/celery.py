@@ -21,4 +21,9 @@ app.conf.beat_schedule = {
         "task": "members.purge_unverified_accounts",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every 15 minutes: remind yes/maybe answerers of meetings within the next day.
+    "meetings.send_reminders": {
+        "task": "meetings.send_reminders",
+        "schedule": crontab(minute="*/15"),
+    },
 }

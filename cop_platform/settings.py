@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "members",
     "communities",
     "discussions",
+    "meetings",
     "value_cycles",
 ]
 # Demo data, benchmarks and their hello view: `make run`, `make bench*` and the test
@@ -308,3 +309,6 @@ COP_NEW_MEMBER_DAYS = env.int("COP_NEW_MEMBER_DAYS", default=7)
 COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=10)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
+# Functions of higher apps that add to the community home's context, so that
+# communities never imports them: each takes (viewer, community), returns a dict.
+COMMUNITY_HOME_CONTEXT = ["meetings.selectors.community_home_context"]

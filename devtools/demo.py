@@ -32,7 +32,9 @@ from members.models import Organization, User
 DEMO_DOMAIN = "example.org"
 
 # Each feature's `load_demo(personas, communities)`, by dotted path (see above).
-DEMO_HOOKS: tuple[str, ...] = ()
+DEMO_HOOKS: tuple[str, ...] = (
+    "meetings.demo_data.load_demo",
+)
 
 
 @dataclass(frozen=True)

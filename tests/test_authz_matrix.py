@@ -10,6 +10,7 @@ Expectations are written from the product rules (decisions.md), not from the cod
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -17,6 +18,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from communities.models import Community, Membership
 from communities.services.communities import community_create
@@ -31,6 +33,9 @@ from discussions.services.attachments import attachments_add
 from discussions.services.knowledge import knowledge_page_create
 from discussions.services.moderation import flag_create
 from discussions.services.posts import reply_create, thread_create
+from meetings.models import Meeting, TopicProposal
+from meetings.services.meetings import meeting_create
+from meetings.services.proposals import proposal_create
 from members.models import User
 from tests.factories import UserFactory
 
@@ -391,6 +396,30 @@ EXPECTATIONS: dict[str, Expectation] = {
     "discussions:knowledge-page": _knowledge_page,
     "discussions:knowledge-edit": _on_thread(200, 200, _writes_knowledge),
     "discussions:knowledge-history": _on_thread(200, 405),
+    # Meetings and topics follow the community's reading rules (like threads): 404 by
+    # id for who may not read, 403 on the community's pages for who knows it only.
+    "meetings:meeting-list": _reads,
+    "meetings:meeting-create": _manages(200, 200),
+    "meetings:meeting": _thread,
+    "meetings:meeting-ics": _thread,
+    "meetings:meeting-edit": _in_thread(_moderates, 200, 200),
+    "meetings:meeting-cancel": _in_thread(_moderates, 200, 302),
+    # An empty POST names no answer: 400 for members, who may answer.
+    "meetings:meeting-rsvp": _in_thread(_contributes, 405, 400),
+    "meetings:meeting-attended": _in_thread(_contributes, 405, 302),
+    "meetings:meeting-attendance": _in_thread(_moderates, 200, 302),
+    "meetings:meeting-outputs": _in_thread(_moderates, 200, 200),
+    "meetings:outputs-send": _in_thread(_moderates, 405, 302),
+    "meetings:agenda-add": _in_thread(_moderates, 405, 302),
+    "meetings:proposal-list": lambda f: (f.seen(200, f.reads), f.seen(200, _contributes(f))),
+    "meetings:proposal-vote": _in_thread(_contributes, 405, 400),
+    "meetings:proposal-take-up": _in_thread(_moderates, 405, 400),
+    "meetings:calendar-feed-settings": _signed_in(200, 400),
+    # Calendar clients and email links come without a session; an unknown token names
+    # nothing, for anyone.
+    "meetings:calendar-feed": _public(404, 405),
+    "meetings:rsvp-link": _public(400, 400),
+    "meetings:search": _signed_in(200, 405),
 }
 
 
@@ -405,6 +434,8 @@ class World:
     member_membership: Membership
     request_membership: Membership | None
     attachment: Attachment
+    meeting: Meeting
+    proposal: TopicProposal
 
     def kwargs_for(self, route: str) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -422,6 +453,8 @@ class World:
             "attachment_id": self.attachment.pk,
             # The world holds no notification of anyone's: the id names nothing.
             "notification_id": 0,
+            "meeting_id": self.meeting.pk,
+            "proposal_id": self.proposal.pk,
         }
         return {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
 
@@ -505,6 +538,20 @@ def _build_world(setting: str) -> World:
     [attachment] = attachments_add(
         post=thread, files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")], by=facilitator
     )
+    # Under way: members may still answer and already say they were there.
+    starts = timezone.now() - timedelta(hours=1)
+    meeting = meeting_create(
+        community=community,
+        by=facilitator,
+        kind=Meeting.Kind.MEETUP,
+        title="Bijeenkomst",
+        description="",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        time_zone="Europe/Amsterdam",
+        place="Utrecht",
+    )
+    proposal = proposal_create(community=community, by=people["member"], title="Onderwerp")
     return World(
         community,
         thread,
@@ -515,6 +562,8 @@ def _build_world(setting: str) -> World:
         memberships["member"],
         request_membership,
         attachment,
+        meeting,
+        proposal,
     )
 
 

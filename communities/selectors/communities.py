@@ -1,7 +1,9 @@
 """Reads on communities, always built on the permission querysets."""
 
+from django.conf import settings
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.module_loading import import_string
 
 from communities.models import AuditEvent, Community, Membership, StageChange
 from communities.permissions import communities_visible_to
@@ -64,6 +66,15 @@ def community_detail_context(community: Community) -> dict[str, object]:
         "facilitators": list(community_facilitators(community)),
         "member_count": community.memberships.filter(state=Membership.State.ACTIVE).count(),
     }
+
+
+def community_home_extras(user: Viewer, community: Community) -> dict[str, object]:
+    """Context from higher apps for the community home (settings.COMMUNITY_HOME_CONTEXT
+    names their functions, so this app never imports them)."""
+    extras: dict[str, object] = {}
+    for name in settings.COMMUNITY_HOME_CONTEXT:
+        extras |= import_string(name)(user, community)
+    return extras
 
 
 def membership_for(user: Viewer, community: Community) -> Membership | None:

@@ -33,6 +33,7 @@ from communities.selectors.communities import (
     audit_events,
     community_detail_context,
     community_directory,
+    community_home_extras,
     community_list_for_member,
     membership_for,
     pending_requests,
@@ -114,6 +115,7 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         and membership.needs_charter_acceptance,
         "pending_count": pending_requests(community).count() if can_manage else 0,
         **community_detail_context(community),
+        **community_home_extras(request.user, community),
     }
     return render(request, "communities/community_detail.html", context)
 

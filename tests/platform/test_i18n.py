@@ -17,6 +17,7 @@ SOURCE_DIRS = [
     "members",
     "communities",
     "discussions",
+    "meetings",
     "value_cycles",
     "devtools",
     "templates",
