@@ -16,8 +16,8 @@ from discussions.models import Thread
 from meetings.models import AgendaItem, Meeting, TopicProposal
 from meetings.permissions import can_plan_meetings
 from meetings.services.rsvps import promote_waiting
-from meetings.tasks import announce_meeting, notify_meeting_changed
 from members.models import User
+from members.queue import enqueue_on_commit
 
 # Changes that make a calendar entry or a plan out of date.
 _SEEN_FIELDS = ("title", "starts_at", "ends_at", "time_zone", "place", "online_link", "kind")
@@ -70,7 +70,7 @@ def meeting_create(
 
         proposal_take_up(proposal=proposal, by=by, meeting=meeting, as_agenda_item=True)
     if starts_at > timezone.now():
-        announce_meeting.delay_on_commit(meeting_id=meeting.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit("meetings.announce_meeting", meeting_id=meeting.pk)
     return meeting
 
 
@@ -98,7 +98,9 @@ def meeting_update(*, meeting: Meeting, by: User, **fields: Any) -> Meeting:
     promote_waiting(meeting=locked)
     audit_record(community=locked.community, actor=by, action="meeting_changed", meeting=locked.pk)
     if seen_change:
-        notify_meeting_changed.delay_on_commit(meeting_id=locked.pk, sequence=locked.sequence)  # type: ignore[attr-defined]
+        enqueue_on_commit(
+            "meetings.notify_meeting_changed", meeting_id=locked.pk, sequence=locked.sequence
+        )
     return locked
 
 
@@ -117,7 +119,9 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     audit_record(
         community=locked.community, actor=by, action="meeting_cancelled", meeting=locked.pk
     )
-    notify_meeting_changed.delay_on_commit(meeting_id=locked.pk, sequence=locked.sequence)  # type: ignore[attr-defined]
+    enqueue_on_commit(
+        "meetings.notify_meeting_changed", meeting_id=locked.pk, sequence=locked.sequence
+    )
     return locked
 
 

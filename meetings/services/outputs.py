@@ -10,8 +10,8 @@ from communities.services.audit import audit_record
 from discussions.markdown import render_markdown
 from meetings.models import Meeting, MeetingOutput
 from meetings.permissions import can_plan_meetings, is_member
-from meetings.tasks import send_outputs
 from members.models import User
+from members.queue import enqueue_on_commit
 
 
 @transaction.atomic
@@ -51,4 +51,4 @@ def outputs_send(*, meeting: Meeting, by: User) -> None:
         raise PermissionDenied
     if not meeting.outputs.exists():
         raise ValidationError(_("Post an output first."), code="no_outputs")
-    send_outputs.delay_on_commit(meeting_id=meeting.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("meetings.send_outputs", meeting_id=meeting.pk)

@@ -13,8 +13,8 @@ from discussions.models import Thread
 from discussions.services.posts import thread_create
 from meetings.models import Meeting, TopicProposal, TopicVote
 from meetings.permissions import can_propose_topic, can_take_up_proposal, can_vote
-from meetings.tasks import notify_proposal_taken_up
 from members.models import User
+from members.queue import enqueue_on_commit
 
 
 @transaction.atomic
@@ -109,5 +109,5 @@ def _taken_up(proposal: TopicProposal, by: User) -> TopicProposal:
     audit_record(
         community=proposal.community, actor=by, action="topic_taken_up", proposal=proposal.pk
     )
-    notify_proposal_taken_up.delay_on_commit(proposal_id=proposal.pk)  # type: ignore[attr-defined]
+    enqueue_on_commit("meetings.notify_proposal_taken_up", proposal_id=proposal.pk)
     return proposal

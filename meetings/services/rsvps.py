@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from meetings.models import Attendance, Meeting, Rsvp
 from meetings.permissions import can_plan_meetings, can_rsvp, can_say_attended, is_member
-from meetings.tasks import notify_promoted
 from members.models import User
+from members.queue import enqueue_on_commit
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -43,7 +43,7 @@ def promote_waiting(*, meeting: Meeting) -> list[Rsvp]:
         first.waiting_position = None
         first.save(update_fields=["waiting_position"])
         promoted.append(first)
-        notify_promoted.delay_on_commit(rsvp_id=first.pk)  # type: ignore[attr-defined]
+        enqueue_on_commit("meetings.notify_promoted", rsvp_id=first.pk)
     return promoted
 
 
