@@ -16,6 +16,7 @@ urlpatterns = [
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),
     path("", include("discussions.urls")),
+    path("value/", include("value_cycles.urls")),
     path("admin/", admin.site.urls),
 ]
 
