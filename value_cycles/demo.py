@@ -16,6 +16,7 @@ from communities.services.memberships import membership_accept_charter, membersh
 from discussions.models import Reply, Thread
 from discussions.services.posts import reply_create, thread_create
 from members.models import Organization, User
+from value_cycles.demo_data import load_demo as load_value_demo
 
 DEMO_DOMAIN = "example.org"
 
@@ -273,6 +274,7 @@ def load_demo_data() -> dict[str, int]:
             parent = written[parent_index] if parent_index is not None else None
             written.append(reply_create(thread=thread, author=users[key], body=body, parent=parent))
         created["threads"] += 1
+    load_value_demo(users, communities)
     return created
 
 
