@@ -12,7 +12,11 @@ from members.models import User
 @pytest.fixture
 def question(community: Community, member: User) -> Thread:
     return thread_create(
-        community=community, author=member, kind=Thread.Kind.QUESTION, title="Beeldbellen?", body="Hoe?"
+        community=community,
+        author=member,
+        kind=Thread.Kind.QUESTION,
+        title="Beeldbellen?",
+        body="Hoe?",
     )
 
 

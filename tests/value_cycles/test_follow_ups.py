@@ -15,7 +15,7 @@ from discussions.models import Reply, Thread
 from discussions.services.posts import answer_accept
 from members.models import User
 from value_cycles.models import Capital, Cycle, FollowUp, ValueEvent
-from value_cycles.services.events import EventTexts, value_event_record
+from value_cycles.services.events import value_event_record
 from value_cycles.signing import follow_up_token
 from value_cycles.tasks import (
     ask_follow_up,
@@ -82,7 +82,9 @@ def test_a_due_follow_up_is_asked_exactly_once_in_the_recipients_language(
 def test_someone_removed_since_is_not_asked(
     will_use: ValueEvent, member: User, community: Community, site_admin: User
 ) -> None:
-    membership_remove(membership=Membership.objects.get(user=member, community=community), by=site_admin)
+    membership_remove(
+        membership=Membership.objects.get(user=member, community=community), by=site_admin
+    )
     with _due():
         assert send_due_follow_ups() == 0
     assert mail.outbox == []
@@ -114,7 +116,11 @@ def test_yes_records_applied_and_realised_value_on_the_same_chain_without_a_logi
         },
     )
     assert response.status_code == 200
-    cycles = list(ValueEvent.objects.filter(chain=will_use.chain).values_list("cycle", flat=True).order_by("cycle"))
+    cycles = list(
+        ValueEvent.objects.filter(chain=will_use.chain)
+        .values_list("cycle", flat=True)
+        .order_by("cycle")
+    )
     assert cycles == [Cycle.POTENTIAL, Cycle.APPLIED, Cycle.REALISED]
     assert set(ValueEvent.objects.values_list("member", flat=True)) == {member.pk}
     follow_up = FollowUp.objects.get()

@@ -84,9 +84,7 @@ def test_an_event_is_read_by_exactly_the_roles_its_tier_allows(
 def test_dashboard_counts_include_an_event_only_where_its_tier_allows(
     tier: Tier, community: Community, member: User, people: dict[str, User]
 ) -> None:
-    event = value_event_record(
-        member=member, community=community, cycle=Cycle.IMMEDIATE, tier=tier
-    )
+    event = value_event_record(member=member, community=community, cycle=Cycle.IMMEDIATE, tier=tier)
     for persona, user in people.items():
         counted = value_events_counted_for(_fresh(user)).filter(pk=event.pk).exists()
         assert counted == (persona in COUNTERS[tier]), persona
