@@ -33,7 +33,7 @@ def test_this_helped_is_one_tap_and_a_second_tap_changes_nothing(
     assert ValueEvent.objects.count() == 1
 
 
-def test_the_reply_card_offers_capture_to_members_and_not_to_sponsors(
+def test_the_reply_card_offers_capture_to_members(
     member: User, sponsor: User, answer: Reply, question: Thread
 ) -> None:
     helped = reverse("value_cycles:reply-helped", kwargs={"reply_id": answer.pk})
