@@ -1,7 +1,7 @@
 """Forms clean input only; the services write."""
 
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -223,9 +223,12 @@ class DashboardFilterForm(forms.Form):
         label=_("Communities"), required=False, widget=forms.CheckboxSelectMultiple
     )
 
-    def __init__(self, *args: Any, communities: list[tuple[str, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(
+        self, *args: Any, communities: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["community"].choices = communities
+        field = cast(forms.MultipleChoiceField, self.fields["community"])
+        field.choices = communities or []
 
     def period(self) -> tuple[date, date]:
         """The chosen days, default the last year; `end` included."""

@@ -96,7 +96,7 @@ def tables(board: Dashboard) -> dict[str, Table]:
         Table(
             "months",
             _("Value events per month"),
-            [_("Month"), *[cycle_names[c] for c in Cycle.values]],
+            [_("Month"), *[str(cycle_names[c]) for c in Cycle.values]],
             [
                 [
                     formats.date_format(m, "YEAR_MONTH_FORMAT"),

@@ -76,7 +76,7 @@ class ValueStory(models.Model):
     def sections(self) -> list[tuple[str, str]]:
         """(heading, text) of the sections that have text, in cycle order."""
         return [
-            (str(self._meta.get_field(name).verbose_name), getattr(self, name))
+            (str(getattr(self._meta.get_field(name), "verbose_name", name)), getattr(self, name))
             for _cycle, name in self.SECTIONS
             if getattr(self, name)
         ]
