@@ -21,4 +21,9 @@ app.conf.beat_schedule = {
         "task": "members.purge_unverified_accounts",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every hour at :07: record follow-ups of newly accepted answers, ask the due ones.
+    "value_cycles.send_due_follow_ups": {
+        "task": "value_cycles.send_due_follow_ups",
+        "schedule": crontab(minute=7),
+    },
 }
