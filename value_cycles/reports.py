@@ -142,6 +142,15 @@ def tables(board: Dashboard) -> dict[str, Table]:
             ],
         ),
     ]
+    result[0].summary = _(
+        "%(members)s members from %(organisations)s organisations; %(solved)s of "
+        "%(questions)s questions solved."
+    ) % {
+        "members": dev.get("members", 0),
+        "organisations": dev.get("organisations", 0),
+        "solved": dev.get("solved", 0),
+        "questions": dev.get("questions", 0),
+    }
     for table in result:
         if not table.summary:
             table.summary = _summary(table)
