@@ -307,6 +307,10 @@ LOGGING = {
 # COP_NEW_MEMBER_POSTS_PER_DAY threads and replies per 24 hours there.
 COP_NEW_MEMBER_DAYS = env.int("COP_NEW_MEMBER_DAYS", default=7)
 COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=10)
+# "Did it make a difference?" is asked COP_VALUE_FOLLOW_UP_DAYS days after an accepted
+# answer or an "I'll use this"; its one-click link works for COP_VALUE_FOLLOW_UP_LINK_DAYS.
+COP_VALUE_FOLLOW_UP_DAYS = env.int("COP_VALUE_FOLLOW_UP_DAYS", default=21)
+COP_VALUE_FOLLOW_UP_LINK_DAYS = env.int("COP_VALUE_FOLLOW_UP_LINK_DAYS", default=30)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 # Functions of higher apps that add to the community home's context, so that

@@ -17,6 +17,7 @@ urlpatterns = [
     path("communities/", include("communities.urls")),
     path("", include("discussions.urls")),
     path("", include("meetings.urls")),
+    path("value/", include("value_cycles.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -32,7 +32,10 @@ from members.models import Organization, User
 DEMO_DOMAIN = "example.org"
 
 # Each feature's `load_demo(personas, communities)`, by dotted path (see above).
-DEMO_HOOKS: tuple[str, ...] = ("meetings.demo_data.load_demo",)
+DEMO_HOOKS: tuple[str, ...] = (
+    "meetings.demo_data.load_demo",
+    "value_cycles.demo_data.load_demo",
+)
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,9 @@ from meetings.services.meetings import meeting_create
 from meetings.services.proposals import proposal_create
 from members.models import User
 from tests.factories import UserFactory
+from value_cycles.models import Cycle, Tier, ValueEvent, ValueStory
+from value_cycles.services.events import value_event_record
+from value_cycles.services.stories import value_story_create
 
 PERSONAS = [
     "anonymous",
@@ -309,6 +312,36 @@ def _reply_author(f: Facts) -> bool:  # the world's reply is the member's
     return f.manages or f.persona == "member"
 
 
+def _own_value(get: int, post: int) -> Expectation:
+    # The world's value event and story are the member's: nobody else may know of them.
+    return lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else ((get, post) if f.persona == "member" else (404, 404))
+    )
+
+
+def _value_story(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # The world's story is published at the members' tier: readers of that tier only.
+    if f.anonymous:
+        return LOGIN, LOGIN
+    return (200 if f.admin or _contributes(f) else 404), 405
+
+
+def _value_story_edit(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    if f.anonymous:
+        return LOGIN, LOGIN
+    if f.persona == "member":
+        return 200, 200
+    return (403, 403) if f.admin or _contributes(f) else (404, 404)
+
+
+def _sees_dashboard(f: Facts) -> bool:
+    return f.admin or f.persona in {"facilitator", "sponsor"}
+
+
+def _dashboard(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    return f.seen(200, _sees_dashboard(f)), (LOGIN if f.anonymous else 405)
+
+
 EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
@@ -420,6 +453,39 @@ EXPECTATIONS: dict[str, Expectation] = {
     "meetings:calendar-feed": _public(404, 405),
     "meetings:rsvp-link": _public(400, 400),
     "meetings:search": _signed_in(200, 405),
+    # Value capture: members only (not sponsors by that role alone), where they read.
+    "value_cycles:reply-helped": _in_thread(_contributes, 405, 302),
+    "value_cycles:reply-will-use": _in_thread(_contributes, 200, 200),
+    "value_cycles:reply-used": _in_thread(_contributes, 200, 200),
+    "value_cycles:thread-helped": _in_thread(_contributes, 405, 302),
+    "value_cycles:thread-will-use": _in_thread(_contributes, 200, 200),
+    "value_cycles:thread-used": _in_thread(_contributes, 200, 200),
+    "value_cycles:page-helped": _on_thread(405, 302, _contributes),
+    "value_cycles:page-will-use": _on_thread(200, 200, _contributes),
+    "value_cycles:page-used": _on_thread(200, 200, _contributes),
+    "value_cycles:mine": _signed_in(200, 405),
+    "value_cycles:event-edit": _own_value(200, 200),
+    "value_cycles:event-delete": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else (405, 302 if f.persona == "member" else 404)
+    ),
+    "value_cycles:story-from-chain": _own_value(200, 200),
+    "value_cycles:log": lambda f: (f.seen(200, _contributes(f)), f.seen(200, _contributes(f))),
+    "value_cycles:story": _value_story,
+    "value_cycles:story-edit": _value_story_edit,
+    "value_cycles:dashboard": _dashboard,
+    "value_cycles:dashboard-print": _dashboard,
+    "value_cycles:dashboard-csv": _dashboard,
+    # Across all one's dashboards: an empty page for those who have none.
+    "value_cycles:dashboard-all": _signed_in(200, 405),
+    "value_cycles:dashboard-all-print": _signed_in(200, 405),
+    "value_cycles:dashboard-all-csv": _signed_in(200, 405),
+    "value_cycles:aspiration-create": lambda f: (
+        f.seen(200, _sees_dashboard(f)),
+        f.seen(200, _sees_dashboard(f)),
+    ),
+    # Signed links from emails, for anyone holding one: a forged token names nothing.
+    "value_cycles:follow-up": _public(404, 404),
+    "value_cycles:follow-up-yes": _public(404, 404),
 }
 
 
@@ -455,6 +521,12 @@ class World:
             "notification_id": 0,
             "meeting_id": self.meeting.pk,
             "proposal_id": self.proposal.pk,
+            "event_id": ValueEvent.objects.filter(community=self.community)
+            .values_list("pk", flat=True)
+            .first(),
+            "story_id": ValueStory.objects.filter(community=self.community)
+            .values_list("pk", flat=True)
+            .first(),
         }
         return {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
 
@@ -534,6 +606,20 @@ def _build_world(setting: str) -> World:
         body="Tekst",
         visibility=KnowledgePage.Visibility.COMMUNITY,
         source_threads=[thread],
+    )
+    # The member's value: "this helped" on the reply, told as a story for members.
+    helped = value_event_record(
+        member=people["member"], community=community, cycle=Cycle.IMMEDIATE, source=reply
+    )
+    value_story_create(
+        community=community,
+        author=people["member"],
+        title="Verhaal",
+        sections={"immediate": "Het hielp."},
+        ending=ValueStory.Ending.HOPED,
+        tier=Tier.MEMBERS,
+        events=[helped],
+        publish=True,
     )
     [attachment] = attachments_add(
         post=thread, files=[SimpleUploadedFile("a.pdf", b"%PDF-1.4\n%%EOF\n")], by=facilitator

@@ -15,7 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from communities.models import Community
-from communities.permissions import can_read_community, get_community_for_user_or_404
+from communities.permissions import (
+    Role,
+    can_read_community,
+    get_community_for_user_or_404,
+    role_in,
+)
 from discussions.forms.knowledge import KnowledgePageForm, rebased
 from discussions.models import KnowledgePage, Thread
 from discussions.permissions import can_edit_knowledge, get_thread_for_user_or_404
@@ -113,6 +118,8 @@ def knowledge_page_view(request: HttpRequest, slug: str, page_slug: str) -> Http
         "community": page.community,
         "can_read": can_read,
         "can_write": can_edit_knowledge(request.user, page.community),
+        # Members log value on the page (value_cycles/_capture_page.html).
+        "can_capture": role_in(request.user, page.community) >= Role.MEMBER,
         "sources": knowledge_page_sources(request.user, page) if can_read else [],
     }
     return render(request, "discussions/knowledge_page.html", context)

@@ -1,0 +1,284 @@
+"""The sponsor dashboard's figures: aggregate queries only, a fixed number of them
+whatever the size of the communities (pinned in the tests).
+
+Every figure about value starts from `value_events_counted_for` (tiers the viewer's
+counts may include); texts only from `value_stories_visible_to`. Breakdowns by
+organisation drop groups of fewer than MIN_GROUP_SIZE people.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Lower, TruncMonth
+
+from communities.models import Community, Membership
+from discussions.models import KnowledgePage, ReadState, Reply, TaggedThread, Thread
+from members.types import Viewer
+from value_cycles.models import Aspiration, Cycle, ValueStory
+from value_cycles.permissions import (
+    MIN_GROUP_SIZE,
+    value_events_counted_for,
+    value_stories_counted_for,
+    value_stories_visible_to,
+)
+
+# Participation levels over the period, by posts (threads + replies) written in it.
+CORE_POSTS = 10
+ACTIVE_POSTS = 3
+
+
+class Median(Func):
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = DurationField()
+    contains_aggregate = True
+
+
+@dataclass
+class Period:
+    start: datetime
+    end: datetime
+
+    def q(self, name: str = "created_at") -> Q:
+        return Q(**{f"{name}__gte": self.start, f"{name}__lt": self.end})
+
+
+@dataclass
+class Dashboard:
+    communities: list[Community]
+    period: Period
+    development: dict[str, Any] = field(default_factory=dict)
+    organisations: list[tuple[str, int]] = field(default_factory=list)
+    organisations_hidden: int = 0
+    themes: list[tuple[str, int]] = field(default_factory=list)
+    participation: dict[str, int] = field(default_factory=dict)
+    months: list[datetime] = field(default_factory=list)
+    per_month: dict[datetime, dict[int, int]] = field(default_factory=dict)
+    per_cycle: dict[int, int] = field(default_factory=dict)
+    conversion: dict[str, int] = field(default_factory=dict)
+    capital: list[tuple[str, int]] = field(default_factory=list)
+    figures: list[tuple[str, Decimal, int]] = field(default_factory=list)
+    stories: list[ValueStory] = field(default_factory=list)
+    stories_counted: int = 0
+    knowledge_pages: list[KnowledgePage] = field(default_factory=list)
+    aspirations: dict[int, list[Aspiration]] = field(default_factory=dict)
+
+
+def dashboard_for(user: Viewer, communities: list[Community], period: Period) -> Dashboard:
+    """Everything the dashboard shows for these communities (already checked to be the
+    viewer's dashboards) in the period."""
+    ids = [c.pk for c in communities]
+    board = Dashboard(communities=communities, period=period)
+    _development(board, ids)
+    _participation(board, ids)
+    _value(board, user, ids)
+    _stories(board, user, ids)
+    board.knowledge_pages = list(
+        KnowledgePage.objects.filter(community_id__in=ids)
+        .select_related("community")
+        .only("title", "slug", "updated_at", "community__slug", "community__name")
+        .order_by("-updated_at")[:10]
+    )
+    board.development["knowledge_pages"] = KnowledgePage.objects.filter(
+        community_id__in=ids
+    ).count()
+    for aspiration in Aspiration.objects.filter(community_id__in=ids).order_by("cycle", "pk"):
+        board.aspirations.setdefault(aspiration.cycle, []).append(aspiration)
+    return board
+
+
+def _members(ids: list[int]) -> QuerySet[Membership]:
+    return Membership.objects.filter(
+        community_id__in=ids, state=Membership.State.ACTIVE, role__gte=Membership.Role.MEMBER
+    )
+
+
+def _development(board: Dashboard, ids: list[int]) -> None:
+    period = board.period
+    members = _members(ids)
+    board.development.update(
+        members.aggregate(
+            members=Count("user_id", distinct=True),
+            new=Count("user_id", distinct=True, filter=period.q()),
+            organisations=Count("user__organization_id", distinct=True),
+        )
+    )
+    groups = list(
+        members.filter(user__organization__isnull=False)
+        .values("user__organization__name")
+        .annotate(people=Count("user_id", distinct=True))
+        .order_by("-people", "user__organization__name")
+        .values_list("user__organization__name", "people")
+    )
+    board.organisations = [(name, n) for name, n in groups if n >= MIN_GROUP_SIZE]
+    board.organisations_hidden = sum(1 for _name, n in groups if n < MIN_GROUP_SIZE)
+    threads = Thread.objects.filter(community_id__in=ids, deleted_at__isnull=True)
+    first_reply = (
+        Reply.objects.filter(thread=OuterRef("pk"), deleted_at__isnull=True)
+        .order_by("created_at")
+        .values("created_at")[:1]
+    )
+    questions = Q(kind=Thread.Kind.QUESTION)
+    board.development.update(
+        threads.filter(period.q()).aggregate(
+            discussions=Count("pk"),
+            questions=Count("pk", filter=questions),
+            solved=Count("pk", filter=questions & Q(accepted_reply__isnull=False)),
+            median_first_answer=Median(
+                ExpressionWrapper(
+                    Subquery(first_reply) - F("created_at"), output_field=DurationField()
+                ),
+                filter=questions,
+            ),
+            median_solution=Median(
+                ExpressionWrapper(
+                    F("accepted_reply__created_at") - F("created_at"), output_field=DurationField()
+                ),
+                filter=questions & Q(accepted_reply__isnull=False),
+            ),
+        )
+    )
+    board.development["replies"] = Reply.objects.filter(
+        period.q(), thread__community_id__in=ids, deleted_at__isnull=True
+    ).count()
+    board.themes = list(
+        TaggedThread.objects.filter(
+            content_object__community_id__in=ids,
+            content_object__last_activity_at__gte=period.start,
+            content_object__deleted_at__isnull=True,
+        )
+        .values("tag__name")
+        .annotate(n=Count("content_object_id"))
+        .order_by("-n", "tag__name")
+        .values_list("tag__name", "n")[:12]
+    )
+
+
+def _posts_since(since: datetime, end: datetime) -> tuple[Subquery, Subquery]:
+    def count(model: type[Thread] | type[Reply], community: str) -> Subquery:
+        return Subquery(
+            model.objects.filter(  # type: ignore[attr-defined]
+                author_id=OuterRef("user_id"),
+                created_at__gte=since,
+                created_at__lt=end,
+                **{community: OuterRef("community_id")},
+            )
+            .order_by()
+            .values("author_id")
+            .annotate(n=Count("pk"))
+            .values("n")[:1],
+            output_field=IntegerField(),
+        )
+
+    return count(Thread, "community_id"), count(Reply, "thread__community_id")
+
+
+def _participation(board: Dashboard, ids: list[int]) -> None:
+    """Levels per membership over the period; readers are members who read and wrote
+    nothing. Counts only: no reader is ever named."""
+    period = board.period
+    threads, replies = _posts_since(period.start, period.end)
+    threads_30, replies_30 = _posts_since(period.end - timedelta(days=30), period.end)
+    threads_90, replies_90 = _posts_since(period.end - timedelta(days=90), period.end)
+    read = ReadState.objects.filter(
+        user_id=OuterRef("user_id"),
+        community_id=OuterRef("community_id"),
+        last_read_at__gte=period.start,
+    )
+    zero = Value(0)
+    rows = _members(ids).annotate(
+        posts=Coalesce(threads, zero) + Coalesce(replies, zero),
+        posts_30=Coalesce(threads_30, zero) + Coalesce(replies_30, zero),
+        posts_90=Coalesce(threads_90, zero) + Coalesce(replies_90, zero),
+        has_read=Exists(read),
+    )
+    result = rows.aggregate(
+        core=Count("pk", filter=Q(posts__gte=CORE_POSTS)),
+        active=Count("pk", filter=Q(posts__gte=ACTIVE_POSTS, posts__lt=CORE_POSTS)),
+        occasional=Count("pk", filter=Q(posts__gte=1, posts__lt=ACTIVE_POSTS)),
+        readers=Count("pk", filter=Q(posts=0, has_read=True)),
+        quiet=Count("pk", filter=Q(posts=0, has_read=False)),
+        active_30=Count("pk", filter=Q(posts_30__gte=1)),
+        active_90=Count("pk", filter=Q(posts_90__gte=1)),
+    )
+    board.participation = {
+        k: result[k] for k in ("core", "active", "occasional", "readers", "quiet")
+    }
+    board.development["active_30"] = result["active_30"]
+    board.development["active_90"] = result["active_90"]
+    board.development["readers"] = result["readers"]
+
+
+def _value(board: Dashboard, user: Viewer, ids: list[int]) -> None:
+    counted = value_events_counted_for(user).filter(community_id__in=ids)
+    in_period = counted.filter(board.period.q())
+    per_month: dict[datetime, dict[int, int]] = defaultdict(dict)
+    for month, cycle, n in (
+        in_period.annotate(month=TruncMonth("created_at"))
+        .values("month", "cycle")
+        .annotate(n=Count("pk"))
+        .order_by("month", "cycle")
+        .values_list("month", "cycle", "n")
+    ):
+        per_month[month][cycle] = n
+    board.months = sorted(per_month)
+    board.per_month = dict(per_month)
+    board.per_cycle = {c: sum(m.get(c, 0) for m in per_month.values()) for c in Cycle.values}
+
+    def reached(cycle: int) -> Exists:
+        return Exists(counted.filter(chain=OuterRef("chain"), cycle__gte=cycle))
+
+    board.conversion = in_period.filter(cycle=Cycle.IMMEDIATE).aggregate(
+        helped=Count("pk"),
+        applied=Count("pk", filter=Q(reached(Cycle.APPLIED))),
+        realised=Count("pk", filter=Q(reached(Cycle.REALISED))),
+    )
+    board.capital = list(
+        in_period.filter(cycle=Cycle.POTENTIAL)
+        .values("capital")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "capital")
+        .values_list("capital", "n")
+    )
+    board.figures = list(
+        in_period.filter(cycle=Cycle.REALISED, figure__isnull=False)
+        .annotate(unit_key=Lower("unit"))
+        .values("unit_key")
+        .annotate(total=Sum("figure"), n=Count("pk"))
+        .order_by("unit_key")
+        .values_list("unit_key", "total", "n")
+    )
+
+
+def _stories(board: Dashboard, user: Viewer, ids: list[int]) -> None:
+    period = board.period
+    board.stories = list(
+        value_stories_visible_to(user)
+        .filter(period.q("published_at"), community_id__in=ids, state=ValueStory.State.PUBLISHED)
+        .select_related("community")
+        .prefetch_related("authors__organization")
+        .order_by("-published_at")[:6]
+    )
+    board.stories_counted = (
+        value_stories_counted_for(user)
+        .filter(period.q("published_at"), community_id__in=ids)
+        .count()
+    )
