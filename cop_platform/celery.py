@@ -25,6 +25,7 @@ app.conf.beat_schedule = {
     "meetings.send_reminders": {
         "task": "meetings.send_reminders",
         "schedule": crontab(minute="*/15"),
+    },
     # Every hour at :07: record follow-ups of newly accepted answers, ask the due ones.
     "value_cycles.send_due_follow_ups": {
         "task": "value_cycles.send_due_follow_ups",
