@@ -8,6 +8,7 @@ Without DATABASE_URL / REDIS_URL the embedded servers are started by the entry p
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -26,6 +27,11 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (see .env.example).")
+if not DEBUG:
+    from cop_platform.secret_keys import refuse_repository_key
+
+    # A key that is in the repository signs nothing: anyone could forge sessions with it.
+    refuse_repository_key(SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -45,16 +51,21 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "template_partials",
+    "csp",
     "taggit",
     # Project apps, layered in this order (import-linter enforces it).
     "members",
     "communities",
     "discussions",
     "value_cycles",
+    # Deployment checks of the platform's own configuration (cop_platform/checks.py).
+    "cop_platform.apps.PlatformConfig",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cop_platform.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cop_platform.middleware.PrivateCacheMiddleware",
     "members.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -84,6 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "discussions.context_processors.notifications",
             ],
         },
@@ -271,6 +284,50 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# __Host- cookies are sent only over HTTPS, for this host and path "/" alone: no subdomain
+# or plain-HTTP page can set or shadow them. Browsers refuse them without Secure, so
+# development over http keeps the plain names.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp): scripts and styles come from this site's static
+# files only, plus whatever carries the per-response nonce; nothing inline, no eval, no
+# frames. htmx is configured in base.html to need neither eval nor inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# Powerful browser features this site never uses, switched off for every page and for
+# anything a page might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 # HSTS preload is the operator's opt-in (DJANGO_SECURE_HSTS_PRELOAD) because it is hard
 # to undo; without this, `check --deploy` would fail every deployment that has not.
 SILENCED_SYSTEM_CHECKS = ["security.W021"]

@@ -3,8 +3,10 @@ when DATABASE_URL / REDIS_URL are unset (so a bare `pytest` works), and fast, lo
 stand-ins for what would leave the process."""
 
 import os
+import secrets
 
-os.environ.setdefault("DJANGO_SECRET_KEY", "tests-only-secret-key-not-for-production-use")
+# A fresh key per run: a committed key is refused (cop_platform/secret_keys.py).
+os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DJANGO_READ_DOT_ENV_FILE", "0")
 
 from cop_platform import embedded
@@ -25,6 +27,9 @@ SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 LANGUAGE_COOKIE_SECURE = False
+# Over plain http the browser refuses __Host- cookies.
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
 # Tasks run inline when on-commit callbacks are executed; the worker test turns this off.
 CELERY_TASK_ALWAYS_EAGER = True
