@@ -52,6 +52,7 @@ def profile_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.POST if posted else None,
         request.FILES if posted else None,
         initial=profile_initial(user),
+        viewer=user,
     )
     if posted and form.is_valid():
         user_update_profile(user=user, **form.service_arguments())

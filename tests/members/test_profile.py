@@ -283,7 +283,10 @@ def test_saving_the_profile_stores_fields_tags_and_visibility(client: Client) ->
 
 
 def test_choosing_an_existing_organisation_sets_it(client: Client) -> None:
-    person, organization = UserFactory(), OrganizationFactory(name="Gemeente Utrecht")
+    person, organization = (
+        UserFactory(),
+        OrganizationFactory(name="Gemeente Utrecht", is_listed=True),
+    )
     client.force_login(person)
     _post_profile(client, organization=organization.pk)
     person.refresh_from_db()

@@ -119,9 +119,7 @@ def test_the_settings_form_refuses_lifting_confidentiality(
     assert secret.is_confidential
 
 
-def test_a_community_can_still_become_confidential(
-    community: Community, facilitator: User
-) -> None:
+def test_a_community_can_still_become_confidential(community: Community, facilitator: User) -> None:
     community_update(community=community, by=facilitator, is_confidential=True)
     community.refresh_from_db()
     assert community.is_confidential
