@@ -351,6 +351,10 @@ LOGGING = {
 # COP_NEW_MEMBER_POSTS_PER_DAY threads and replies per 24 hours there.
 COP_NEW_MEMBER_DAYS = env.int("COP_NEW_MEMBER_DAYS", default=7)
 COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=10)
+# Each request to join mails the facilitators: one person asks one community at most
+# COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days.
+COP_JOIN_REQUESTS_PER_WINDOW = env.int("COP_JOIN_REQUESTS_PER_WINDOW", default=3)
+COP_JOIN_REQUEST_WINDOW_DAYS = env.int("COP_JOIN_REQUEST_WINDOW_DAYS", default=30)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 DEMO_MODE = env.bool("COP_DEMO_MODE", default=False)
