@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "django_ratelimit",
     "taggit",
     # Project apps, layered in this order (import-linter enforces it).
     "members",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers django-ratelimit's Ratelimited with RATELIMIT_VIEW (HTTP 429).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -330,7 +333,9 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
 }
 # HSTS preload is the operator's opt-in (DJANGO_SECURE_HSTS_PRELOAD) because it is hard
 # to undo; without this, `check --deploy` would fail every deployment that has not.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# django-ratelimit names only django-redis among Redis caches; Django's own RedisCache
+# does the atomic add/incr it needs.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "django_ratelimit.W001"]
 
 # ---------------------------------------------------------------------------
 # Logging: to stderr, for the process manager to collect
@@ -355,6 +360,25 @@ COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=1
 # COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days.
 COP_JOIN_REQUESTS_PER_WINDOW = env.int("COP_JOIN_REQUESTS_PER_WINDOW", default=3)
 COP_JOIN_REQUEST_WINDOW_DAYS = env.int("COP_JOIN_REQUEST_WINDOW_DAYS", default=30)
+
+# Rate limits (members/ratelimits.py names the rules and how to use them): counted in
+# the shared Redis cache, answered with HTTP 429 and templates/429.html.
+COP_RATE_LIMITS = {
+    "post": "1/10s",
+    "invitation": "20/d",
+    "reaction": "60/m",
+    "flag": "10/h",
+    "search": "30/m",
+    "mentions": "120/m",
+    "upload": "10/h",
+    "email_link": "30/h",
+    "calendar_feed": "60/h",
+    "value_tap": "60/h",
+    **env.dict("COP_RATE_LIMITS", default={}),
+}
+RATELIMIT_USE_CACHE = "default"
+RATELIMIT_VIEW = "members.ratelimits.ratelimited_view"
+RATELIMIT_ENABLE = env.bool("COP_RATE_LIMITS_ENABLED", default=True)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 DEMO_MODE = env.bool("COP_DEMO_MODE", default=False)

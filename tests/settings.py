@@ -34,4 +34,9 @@ SECURE_HSTS_SECONDS = 0
 # Tasks run inline when on-commit callbacks are executed; the worker test turns this off.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
+# Limits are off unless a test turns them on (tests/security/test_rate_limits.py): many
+# tests post twice within seconds. django-ratelimit wants a shared cache; one locmem
+# cache per test process is shared enough.
+RATELIMIT_ENABLE = False
+SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405

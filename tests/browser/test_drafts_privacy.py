@@ -27,7 +27,8 @@ def _log_in(page: Page, live_server: Any, user: User) -> None:
 def _draft_keys(page: Page) -> list[str]:
     return list(
         page.evaluate(
-            "Object.keys(window.localStorage).filter(function (k) { return k.indexOf('draft:') === 0; })"
+            "Object.keys(window.localStorage)"
+            ".filter(function (k) { return k.indexOf('draft:') === 0; })"
         )
     )
 

@@ -216,7 +216,7 @@ def test_an_upload_over_five_megabytes_is_refused() -> None:
     assert refusal.value.code == "file_too_large"
 
 
-def test_an_image_over_forty_megapixels_is_refused() -> None:
+def test_an_image_over_the_pixel_cap_is_refused() -> None:
     # A 1-bit all-black PNG compresses to a few kilobytes: a decompression bomb.
     data = image_bytes(size=(8000, 5001), mode="1")
     assert len(data) < MAX_UPLOAD_BYTES
