@@ -377,6 +377,12 @@ COP_RATE_LIMITS = {
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"
+
+# Retention (nightly purge tasks in cop_platform/celery.py): days an invitation is kept
+# after it expired, was accepted or withdrawn; days audit events and notifications live.
+COP_RETENTION_INVITATION_DAYS = env.int("COP_RETENTION_INVITATION_DAYS", default=90)
+COP_RETENTION_AUDIT_DAYS = env.int("COP_RETENTION_AUDIT_DAYS", default=730)
+COP_RETENTION_NOTIFICATION_DAYS = env.int("COP_RETENTION_NOTIFICATION_DAYS", default=180)
 RATELIMIT_VIEW = "members.ratelimits.ratelimited_view"
 RATELIMIT_ENABLE = env.bool("COP_RATE_LIMITS_ENABLED", default=True)
 

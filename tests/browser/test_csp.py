@@ -101,6 +101,7 @@ def test_main_pages_raise_no_csp_violation(
         "/notifications/",
         "/account/",
         "/account/profile/",
+        "/accounts/email/",
         "/communities/people/experts/",
         f"/c/{community.slug}/moderation/",
     ):
