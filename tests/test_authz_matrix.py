@@ -307,6 +307,7 @@ def _reply_author(f: Facts) -> bool:  # the world's reply is the member's
 EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
+    "privacy": _public(200, 405),
     "bench-hello": _signed_in(200, 405),
     "members:account": _signed_in(200, 200),
     "members:language-set": _public(405, 302),
