@@ -115,4 +115,10 @@ def ratelimited_view(request: HttpRequest, exception: Exception) -> HttpResponse
     periods = [_split_rate(rate)[1] for rate in rule_rates(rule)] if rule else []
     response = render(request, "429.html", status=429)
     response["Retry-After"] = str(min(periods, default=DEFAULT_RETRY_AFTER))
+    if request.headers.get("HX-Request"):
+        # htmx would swap the page into the clicked button's target: show the page's
+        # main area in place of the current one (base.html's htmx-config swaps a 429).
+        response["HX-Retarget"] = "#main"
+        response["HX-Reswap"] = "outerHTML"
+        response["HX-Reselect"] = "#main"
     return response

@@ -18,7 +18,10 @@ pytestmark = pytest.mark.django_db(transaction=True)
 RECORD_VIOLATIONS = """
 window.__cspViolations = [];
 document.addEventListener("securitypolicyviolation", function (event) {
-  window.__cspViolations.push(event.violatedDirective + " " + (event.blockedURI || "inline"));
+  window.__cspViolations.push(
+    event.violatedDirective + " " + (event.blockedURI || "inline") + " " + event.sourceFile
+    + ":" + event.lineNumber + " " + event.sample
+  );
 });
 """
 
@@ -161,3 +164,24 @@ def test_htmx_posts_a_reaction_and_a_reply_under_the_policy(
     assert any("/reply/" in url for url in htmx_requests)
     assert recorder.violations() == []
     assert recorder.console_errors == []
+
+
+def test_a_rate_limited_htmx_click_shows_the_429_page_in_the_main_area(
+    page: Page, live_server: Any, community: Community, member: User, core_member: User, settings
+) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.COP_RATE_LIMITS = {**settings.COP_RATE_LIMITS, "reaction": "1/h"}
+    thread = thread_create(
+        community=community, author=member, kind="question", title="Klein beginnen?", body="Hoe?"
+    )
+    reply = reply_create(thread=thread, author=core_member, body="Begin klein.")
+    recorder = Recorder(page)
+    _log_in(page, live_server, member)
+    recorder.visit(thread.get_absolute_url())
+    card = page.locator(f"#reply-{reply.pk}")
+    card.get_by_role("button", name="Thanks").click()
+    expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
+    card.get_by_role("button", name="Insightful").click()
+    expect(page.get_by_role("heading", name="A moment, please")).to_be_visible()
+    assert page.locator("header.site-header").count() == 1
+    assert recorder.violations() == []

@@ -193,3 +193,16 @@ def test_rules_are_read_from_settings_and_unknown_rules_fail_early(settings) -> 
     assert rule_rates("search") == ["5/m", "100/d"]
     with pytest.raises(KeyError):
         rate_limit("no-such-rule")
+
+
+def test_an_htmx_request_over_the_limit_replaces_the_main_area(
+    client: Client, limits, member: User
+) -> None:
+    limits(search="1/h")
+    _signed_in(client, member)
+    client.get("/search/", headers={"HX-Request": "true"})
+    response = client.get("/search/", headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    assert (response["HX-Retarget"], response["HX-Reselect"]) == ("#main", "#main")
+    assert response["HX-Reswap"] == "outerHTML"
+    assert 'id="main"' in response.content.decode()
