@@ -25,9 +25,9 @@ RUN pip install --no-cache-dir -r requirements.lock
 # The code stays owned by root: the app user can write only to its volumes.
 COPY . .
 
-# Settings refuse to load without a secret key; this one exists only for the length of
-# this command and is not stored in the image.
-RUN DJANGO_SECRET_KEY=collectstatic-only-build-time-key-not-used-at-run-time \
+# Settings refuse to load without a secret key (and with one from the repository); this
+# random one exists only for the length of this command and is not stored in the image.
+RUN DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
     DJANGO_READ_DOT_ENV_FILE=0 \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/var /app/media \

@@ -59,8 +59,10 @@ messages: install
 # Benchmarks (docs/performance.md). They need their own database: with DATABASE_URL
 # unset, the embedded Postgres under var/ gets a "cop_bench" database of its own.
 # Production settings plus the dev-only app (its commands and the hello view).
+# A fresh key per run: settings refuse any key committed to the repository.
+BENCH_SECRET_KEY := $(shell python3 -c "import secrets; print(secrets.token_urlsafe(50))")
 BENCH_ENV := DJANGO_SETTINGS_MODULE=cop_platform.settings DJANGO_DEBUG=0 DJANGO_DEV_TOOLS=1 \
-	DJANGO_SECRET_KEY=bench-only-secret-key DJANGO_SECURE_SSL_REDIRECT=0 \
+	DJANGO_SECRET_KEY=$(BENCH_SECRET_KEY) DJANGO_SECURE_SSL_REDIRECT=0 \
 	DJANGO_SESSION_COOKIE_SECURE=0 DJANGO_READ_DOT_ENV_FILE=0
 
 wrk:

@@ -53,3 +53,11 @@ def send_invitation(*, invitation_id: int, unsent_hash: str) -> None:
     """Give an invitation its link and email it. Idempotent, and a no-op once the
     invitation was resent, revoked, accepted or expired: see invitation_deliver."""
     invitation_deliver(invitation_id=invitation_id, unsent_hash=unsent_hash)
+
+
+@shared_task(name="communities.purge_stale_records", ignore_result=True, acks_late=True)
+def purge_stale_records() -> dict[str, int]:
+    """Nightly: old invitations and audit events past their retention (idempotent)."""
+    from communities.services.retention import stale_records_purge
+
+    return stale_records_purge()

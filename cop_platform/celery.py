@@ -31,4 +31,14 @@ app.conf.beat_schedule = {
         "task": "value_cycles.send_due_follow_ups",
         "schedule": crontab(minute=7),
     },
+    # Every night at 03:37: invitations and audit events past their retention period.
+    "communities.purge_stale_records": {
+        "task": "communities.purge_stale_records",
+        "schedule": crontab(hour=3, minute=37),
+    },
+    # Every night at 03:47: notifications past their retention period.
+    "discussions.purge_old_notifications": {
+        "task": "discussions.purge_old_notifications",
+        "schedule": crontab(hour=3, minute=47),
+    },
 }

@@ -10,6 +10,7 @@ production leaves it off.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -28,6 +29,11 @@ if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
     raise ImproperlyConfigured("Set DJANGO_SECRET_KEY (see .env.example).")
+if not DEBUG:
+    from cop_platform.secret_keys import refuse_repository_key
+
+    # A key that is in the repository signs nothing: anyone could forge sessions with it.
+    refuse_repository_key(SECRET_KEY)
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
@@ -47,6 +53,8 @@ INSTALLED_APPS = [
     "allauth.account",
     "django_htmx",
     "template_partials",
+    "csp",
+    "django_ratelimit",
     "taggit",
     # Project apps, layered in this order (import-linter enforces it).
     "members",
@@ -54,6 +62,8 @@ INSTALLED_APPS = [
     "discussions",
     "meetings",
     "value_cycles",
+    # Deployment checks of the platform's own configuration (cop_platform/checks.py).
+    "cop_platform.apps.PlatformConfig",
 ]
 # Demo data, benchmarks and their hello view: `make run`, `make bench*` and the test
 # settings turn this on; production never does (the Docker image lacks the package).
@@ -63,6 +73,8 @@ if DEV_TOOLS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "cop_platform.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -70,11 +82,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "cop_platform.middleware.PrivateCacheMiddleware",
     "members.middleware.UserPreferencesMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Answers django-ratelimit's Ratelimited with RATELIMIT_VIEW (HTTP 429).
+    "django_ratelimit.middleware.RatelimitMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -92,6 +107,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
                 "discussions.context_processors.notifications",
             ],
         },
@@ -284,9 +300,55 @@ SECURE_HSTS_PRELOAD = env.bool("DJANGO_SECURE_HSTS_PRELOAD", default=False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# __Host- cookies are sent only over HTTPS, for this host and path "/" alone: no subdomain
+# or plain-HTTP page can set or shadow them. Browsers refuse them without Secure, so
+# development over http keeps the plain names.
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+
+# Content-Security-Policy (django-csp): scripts and styles come from this site's static
+# files only, plus whatever carries the per-response nonce; nothing inline, no eval, no
+# frames. htmx is configured in base.html to need neither eval nor inline styles.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-src": [NONE],
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+    }
+}
+# Powerful browser features this site never uses, switched off for every page and for
+# anything a page might embed.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 # HSTS preload is the operator's opt-in (DJANGO_SECURE_HSTS_PRELOAD) because it is hard
 # to undo; without this, `check --deploy` would fail every deployment that has not.
-SILENCED_SYSTEM_CHECKS = ["security.W021"]
+# django-ratelimit names only django-redis among Redis caches; Django's own RedisCache
+# does the atomic add/incr it needs.
+SILENCED_SYSTEM_CHECKS = ["security.W021", "django_ratelimit.W001"]
 
 # ---------------------------------------------------------------------------
 # Logging: to stderr, for the process manager to collect
@@ -311,6 +373,35 @@ COP_NEW_MEMBER_POSTS_PER_DAY = env.int("COP_NEW_MEMBER_POSTS_PER_DAY", default=1
 # answer or an "I'll use this"; its one-click link works for COP_VALUE_FOLLOW_UP_LINK_DAYS.
 COP_VALUE_FOLLOW_UP_DAYS = env.int("COP_VALUE_FOLLOW_UP_DAYS", default=21)
 COP_VALUE_FOLLOW_UP_LINK_DAYS = env.int("COP_VALUE_FOLLOW_UP_LINK_DAYS", default=30)
+# Each request to join mails the facilitators: one person asks one community at most
+# COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days.
+COP_JOIN_REQUESTS_PER_WINDOW = env.int("COP_JOIN_REQUESTS_PER_WINDOW", default=3)
+COP_JOIN_REQUEST_WINDOW_DAYS = env.int("COP_JOIN_REQUEST_WINDOW_DAYS", default=30)
+
+# Rate limits (members/ratelimits.py names the rules and how to use them): counted in
+# the shared Redis cache, answered with HTTP 429 and templates/429.html.
+COP_RATE_LIMITS = {
+    "post": "1/10s",
+    "invitation": "20/d",
+    "reaction": "60/m",
+    "flag": "10/h",
+    "search": "30/m",
+    "mentions": "120/m",
+    "upload": "10/h",
+    "email_link": "30/h",
+    "calendar_feed": "60/h",
+    "value_tap": "60/h",
+    **env.dict("COP_RATE_LIMITS", default={}),
+}
+RATELIMIT_USE_CACHE = "default"
+
+# Retention (nightly purge tasks in cop_platform/celery.py): days an invitation is kept
+# after it expired, was accepted or withdrawn; days audit events and notifications live.
+COP_RETENTION_INVITATION_DAYS = env.int("COP_RETENTION_INVITATION_DAYS", default=90)
+COP_RETENTION_AUDIT_DAYS = env.int("COP_RETENTION_AUDIT_DAYS", default=730)
+COP_RETENTION_NOTIFICATION_DAYS = env.int("COP_RETENTION_NOTIFICATION_DAYS", default=180)
+RATELIMIT_VIEW = "members.ratelimits.ratelimited_view"
+RATELIMIT_ENABLE = env.bool("COP_RATE_LIMITS_ENABLED", default=True)
 
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 # Functions of higher apps that add to the community home's context, so that

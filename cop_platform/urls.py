@@ -12,6 +12,7 @@ admin.site.site_header = "CoP platform"
 urlpatterns = [
     path("", views.home_view, name="home"),
     path("health/", views.health_view, name="health"),
+    path("privacy/", views.privacy_view, name="privacy"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),

@@ -29,6 +29,18 @@ def home_view(request: HttpRequest) -> HttpResponse:
     return render(request, "home.html", context)
 
 
+@login_not_required
+@require_GET
+def privacy_view(request: HttpRequest) -> HttpResponse:
+    """What is stored, why and for how long; the periods are the configured ones."""
+    context = {
+        "invitation_days": settings.COP_RETENTION_INVITATION_DAYS,
+        "audit_days": settings.COP_RETENTION_AUDIT_DAYS,
+        "notification_days": settings.COP_RETENTION_NOTIFICATION_DAYS,
+    }
+    return render(request, "privacy.html", context)
+
+
 def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:

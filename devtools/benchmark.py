@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import secrets
 import shutil
 import socket
 import statistics
@@ -210,7 +211,7 @@ def _start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
         "DJANGO_DEV_TOOLS": "1",
         "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY", "bench-only-secret-key"),
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECURE_SSL_REDIRECT": "0",
         "DJANGO_SESSION_COOKIE_SECURE": "0",

@@ -46,6 +46,7 @@ UserAdmin.add_form = AdminUserCreationForm
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "kind"]
-    list_filter = ["kind"]
+    list_display = ["name", "kind", "is_listed"]
+    list_editable = ["is_listed"]
+    list_filter = ["kind", "is_listed"]
     search_fields = ["name"]

@@ -26,6 +26,13 @@ class Organization(models.Model):
 
     name = models.CharField(_("name"), max_length=160, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # A name typed by one member is not shown to others as a choice: it may come from a
+    # confidential community. Site admins list the organisations everyone may pick.
+    is_listed = models.BooleanField(
+        _("offered to everyone"),
+        default=False,
+        help_text=_("Listed organisations are offered as a choice on every profile form."),
+    )
 
     class Meta:
         ordering = ["name"]

@@ -115,9 +115,10 @@ class ProfileForm(forms.Form):
     remove_avatar = forms.BooleanField(label=_("Remove my photo"), required=False)
     visibility_avatar = _visibility_field(_VISIBILITY_LABELS["avatar"])
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, viewer: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organization"].queryset = organization_list()  # type: ignore[attr-defined]
+        # Only listed organisations and the viewer's own: see `organization_list`.
+        self.fields["organization"].queryset = organization_list(viewer)  # type: ignore[attr-defined]
 
     def clean_avatar(self) -> object:
         """Checked and re-encoded here, so only a re-encoded photo reaches the service."""

@@ -9,7 +9,7 @@ fields the viewer may see, so templates cannot show a hidden one by mistake.
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization, User
@@ -41,8 +41,15 @@ class ProfileView:
         return bool(self.avatar_version)
 
 
-def organization_list() -> QuerySet[Organization]:
-    return Organization.objects.order_by("name", "pk")
+def organization_list(viewer: User | None = None) -> QuerySet[Organization]:
+    """The organisations `viewer` may choose from: those listed by site admins, plus the
+    viewer's own. Names typed by others stay out: one typed by a member of a confidential
+    community would tell every signed-in person it exists (it shows only through a
+    profile the viewer may see)."""
+    chosen = Q(is_listed=True)
+    if viewer is not None and viewer.organization_id:
+        chosen |= Q(pk=viewer.organization_id)
+    return Organization.objects.filter(chosen).order_by("name", "pk")
 
 
 def tag_names(manager: object) -> list[str]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from members.images import avatar_content_type
 from members.models import User
 from members.profile_forms import ProfileForm, profile_initial
+from members.ratelimits import rate_limit_hit
 from members.selectors import avatar_version
 from members.services import user_update_profile
 from members.types import AuthenticatedHttpRequest
@@ -48,10 +49,14 @@ def avatar_file_response(person: User) -> HttpResponse:
 def profile_edit_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     posted = request.method == "POST"
+    if posted and request.FILES.get("avatar"):
+        # Each photo is decoded and re-encoded: that CPU is what the limit protects.
+        rate_limit_hit(request, "upload", key="user")
     form = ProfileForm(
         request.POST if posted else None,
         request.FILES if posted else None,
         initial=profile_initial(user),
+        viewer=user,
     )
     if posted and form.is_valid():
         user_update_profile(user=user, **form.service_arguments())

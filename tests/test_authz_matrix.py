@@ -345,6 +345,7 @@ def _dashboard(f: Facts) -> tuple[int | set[int], int | set[int]]:
 EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
+    "privacy": _public(200, 405),
     "bench-hello": _signed_in(200, 405),
     "members:account": _signed_in(200, 200),
     "members:language-set": _public(405, 302),

@@ -13,6 +13,7 @@ import importlib
 import json
 import os
 import re
+import secrets
 import shlex
 import subprocess
 import sys
@@ -418,6 +419,8 @@ def test_env_example_production_configuration_passes_deploy_checks() -> None:
     env = _subprocess_env(
         {
             **env_example_values(),
+            # What the operator does first: replace the placeholder by a fresh key.
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
             "DJANGO_READ_DOT_ENV_FILE": "0",
             # The embedded servers started for the test run, in place of the compose ones.
@@ -444,3 +447,92 @@ def test_settings_refuse_to_start_without_a_secret_key_when_debug_is_off() -> No
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+def test_settings_refuse_to_start_with_the_env_example_key_when_debug_is_off() -> None:
+    env = _subprocess_env(
+        {
+            **env_example_values(),
+            "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
+            "DJANGO_READ_DOT_ENV_FILE": "0",
+            "DJANGO_DEBUG": "0",
+        }
+    )
+    result = _run(["-c", "import django; django.setup()"], env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "key from the repository" in result.stderr
+
+
+def test_deploy_check_reports_a_key_from_the_repository() -> None:
+    # With DEBUG on the settings load, so the check itself must catch the key.
+    env = _subprocess_env(
+        {
+            **env_example_values(),
+            "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
+            "DJANGO_READ_DOT_ENV_FILE": "0",
+            "DJANGO_DEBUG": "1",
+            "DATABASE_URL": os.environ["DATABASE_URL"],
+            "REDIS_URL": os.environ["REDIS_URL"],
+        }
+    )
+    result = _run([str(BASE_DIR / "manage.py"), "check", "--deploy", "--fail-level", "ERROR"], env)
+    assert result.returncode != 0
+    assert "cop.E001" in result.stderr + result.stdout
+
+
+# `DJANGO_SECRET_KEY=value`, `"DJANGO_SECRET_KEY": "value"`, `("DJANGO_SECRET_KEY", "value")`
+# and settings' own `default=... "value"`; not another variable's NAME.
+COMMITTED_KEY = re.compile(
+    r"""DJANGO_SECRET_KEY["']?\s*[=:,]\s*["']?(?![A-Z_]+(?![A-Za-z0-9_\-]))([A-Za-z0-9_\-]{8,})"""
+    r"""|SECRET_KEY = env\.str\([^)]*"([A-Za-z0-9_\-]{8,})"\)"""
+)
+
+
+def test_every_secret_key_committed_to_the_repository_is_refused() -> None:
+    from cop_platform.secret_keys import is_repository_key
+
+    tracked = subprocess.run(
+        ["git", "ls-files"],  # noqa: S607 - git from PATH, fixed arguments
+        cwd=BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    found = {}
+    for name in tracked:
+        path = BASE_DIR / name
+        if path.suffix in {".lock", ".po", ".mo", ".png", ".svg", ".js"} or not path.is_file():
+            continue
+        for match in COMMITTED_KEY.finditer(path.read_text(errors="ignore")):
+            found[match.group(1) or match.group(2)] = name
+    # Guards against a pattern that finds nothing.
+    assert {"dev-only-insecure-key", env_example_values()["DJANGO_SECRET_KEY"]} <= set(found)
+    accepted = {key: name for key, name in found.items() if not is_repository_key(key)}
+    assert not accepted, f"add to cop_platform/secret_keys.py: {accepted}"
+
+
+def test_production_session_and_csrf_cookies_carry_the_host_prefix() -> None:
+    env = _subprocess_env(
+        {
+            **env_example_values(),
+            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+            "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
+            "DJANGO_READ_DOT_ENV_FILE": "0",
+        }
+    )
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, "
+        "s.CSRF_COOKIE_SECURE, s.CSRF_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN)"
+    )
+    result = _run(["-c", code], env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "/",
+        "None",
+    ]

@@ -40,6 +40,18 @@ class CommunitySettingsForm(forms.ModelForm):
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean() or {}
+        if (
+            self.instance.pk
+            and self.instance.is_confidential
+            and not cleaned.get("is_confidential")
+        ):
+            self.add_error(
+                "is_confidential",
+                _(
+                    "A confidential community stays confidential: what members shared under that "
+                    "promise stays with them."
+                ),
+            )
         if cleaned.get("is_confidential"):
             # Confidential means members only, whatever else was chosen.
             cleaned["visibility"] = Community.Visibility.MEMBERS

@@ -89,6 +89,16 @@ def community_update(*, community: Community, by: User, **changes: object) -> Co
     changed = [f for f, value in changes.items() if getattr(community, f) != value]
     if not changed:
         return community
+    if community.is_confidential and "is_confidential" in changed:
+        # Members wrote under the promise that it stays inside; lifting it later would
+        # hand all of that to whoever may read the community then.
+        raise ValidationError(
+            _(
+                "A confidential community stays confidential: what members shared under that "
+                "promise stays with them."
+            ),
+            code="confidential",
+        )
     for field in changed:
         setattr(community, field, changes[field])
     if community.is_confidential:

@@ -5,8 +5,10 @@ User-facing refusals raise ValidationError with a translated message; acting wit
 the right raises PermissionDenied.
 """
 
+from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -111,7 +113,10 @@ def membership_request(
     *, community: Community, user: User, message: str, charter_accepted: bool
 ) -> Membership:
     """Ask to join a community that admits by approval. Idempotent while pending;
-    facilitators are told once, after commit."""
+    facilitators are told once, after commit. Each request mails the facilitators with
+    the requester's text, so one person asks one community at most
+    COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days (withdrawing
+    and asking again counts), read from the audit log."""
     if not can_request_to_join(user, community):
         raise PermissionDenied
     if community.charter and not charter_accepted:
@@ -123,6 +128,18 @@ def membership_request(
         # Removed people may not re-apply by themselves; a facilitator can invite them.
         raise PermissionDenied
     now = timezone.now()
+    since = now - timedelta(days=settings.COP_JOIN_REQUEST_WINDOW_DAYS)
+    asked = AuditEvent.objects.filter(
+        community=community, subject=user, action=A.REQUESTED, created_at__gte=since
+    ).count()
+    if asked >= settings.COP_JOIN_REQUESTS_PER_WINDOW:
+        raise ValidationError(
+            _(
+                "You have asked to join this community several times recently. Please wait "
+                "a while, or ask a facilitator to invite you."
+            ),
+            code="too_many_requests",
+        )
     membership, _created = Membership.objects.update_or_create(
         community=community,
         user=user,

@@ -38,6 +38,7 @@ from communities.services.invitations import (
     invitation_revoke,
 )
 from members.models import User
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 LIST_TEMPLATE = "communities/invitation_list.html"
@@ -59,6 +60,7 @@ def _form_after(report: InvitationReport, form: InvitationForm) -> InvitationFor
     )
 
 
+@rate_limit("invitation", key="user")
 def invitation_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_manager_or_403(request.user, slug)
     form = InvitationForm(request.POST or None)
@@ -95,6 +97,7 @@ def _managed_invitation(request: AuthenticatedHttpRequest, slug: str, pk: int) -
 
 
 @require_POST
+@rate_limit("invitation", key="user")
 def invitation_resend_view(
     request: AuthenticatedHttpRequest, slug: str, invitation_id: int
 ) -> HttpResponse:

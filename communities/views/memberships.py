@@ -64,14 +64,18 @@ def membership_request_view(request: AuthenticatedHttpRequest, slug: str) -> Htt
         raise PermissionDenied
     form = JoinRequestForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        membership_request(
-            community=community,
-            user=request.user,
-            message=form.cleaned_data["message"],
-            charter_accepted=True,
-        )
-        messages.success(request, _("Your request has been sent to the facilitators."))
-        return redirect(community)
+        try:
+            membership_request(
+                community=community,
+                user=request.user,
+                message=form.cleaned_data["message"],
+                charter_accepted=True,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your request has been sent to the facilitators."))
+            return redirect(community)
     return render(
         request,
         "communities/membership_join.html",

@@ -62,7 +62,10 @@ def member_get_for_moderation(community: Community, user_id: int) -> User | None
 
 
 def thread_move_targets(user: User, thread: Thread) -> QuerySet[Community]:
-    """Communities the user moderates, other than the thread's own."""
+    """Communities the user moderates, other than the thread's own; none for a thread in
+    a confidential community, which never leaves it (discussions.services.thread_move)."""
+    if thread.community.is_confidential:
+        return Community.objects.none()
     communities = communities_visible_to(user).exclude(pk=thread.community_id)
     if user.is_staff:
         return communities.order_by("name")

@@ -242,10 +242,16 @@ def thread_set_pinned(*, thread: Thread, by: User, pinned: bool) -> Thread:
 def thread_move(*, thread: Thread, by: User, to: Community) -> Thread:
     """Move a thread, with its replies, to another community. The mover must moderate
     both. Open flags and read states follow the thread; the move is recorded in both
-    communities' logs."""
+    communities' logs. A thread never leaves a confidential community: its replies and
+    files were written for those members only."""
     source = thread.community
     if not (can_moderate(by, source) and can_moderate(by, to)):
         raise PermissionDenied
+    if source.is_confidential:
+        raise ValidationError(
+            _("A thread in a confidential community stays there: it cannot be moved."),
+            code="confidential",
+        )
     if to.pk == source.pk:
         raise ValidationError(_("The thread is already in this community."), code="same")
     Thread.objects.select_for_update().filter(pk=thread.pk).update(community=to)

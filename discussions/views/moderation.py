@@ -50,6 +50,7 @@ from discussions.services.moderation import (
 )
 from discussions.views.common import thread_url
 from members.models import User
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 QUEUE_TEMPLATE = "discussions/moderation_queue.html"
@@ -91,12 +92,14 @@ def _flag(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Threa
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("flag")
 def thread_flag_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     return _flag(request, thread, thread)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("flag")
 def reply_flag_view(request: AuthenticatedHttpRequest, reply_id: int) -> HttpResponse:
     reply = get_reply_for_user_or_404(request.user, reply_id)
     return _flag(request, reply, reply.thread)

@@ -38,6 +38,7 @@ from discussions.services.notifications import (
 from discussions.services.subscriptions import subscription_set
 from discussions.views.common import vary_on_htmx
 from members.models import User
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 30
@@ -138,6 +139,7 @@ def _mention_suggestions(request: AuthenticatedHttpRequest, people: QuerySet[Use
 
 
 @require_GET
+@rate_limit("mentions", methods=("GET",))
 def thread_mention_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     """Who may be mentioned in the thread (an htmx fragment for the autocomplete). The
     names are the community's members: shown only to those who may see its member list."""
@@ -148,6 +150,7 @@ def thread_mention_view(request: AuthenticatedHttpRequest, thread_id: int) -> Ht
 
 
 @require_GET
+@rate_limit("mentions", methods=("GET",))
 def community_mention_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     """The same for a thread being started in the community."""
     community = get_community_for_user_or_404(request.user, slug)

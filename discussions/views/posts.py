@@ -50,6 +50,7 @@ from discussions.services.posts import (
 from discussions.services.reactions import reaction_toggle
 from discussions.views.common import thread_url, vary_on_htmx
 from discussions.views.threads import thread_partial
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 # --- replying ----------------------------------------------------------------------------------
@@ -67,6 +68,7 @@ def _parent_reply(request: AuthenticatedHttpRequest, thread: Thread, value: str)
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def reply_create_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     if not can_reply(request.user, thread):
@@ -247,12 +249,14 @@ def _react(request: AuthenticatedHttpRequest, post: Thread | Reply, thread: Thre
 
 
 @require_POST
+@rate_limit("reaction")
 def thread_react_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
     thread = get_thread_for_user_or_404(request.user, thread_id)
     return _react(request, thread, thread)
 
 
 @require_POST
+@rate_limit("reaction")
 def reply_react_view(request: AuthenticatedHttpRequest, reply_id: int) -> HttpResponse:
     reply = get_reply_for_user_or_404(request.user, reply_id)
     if reply.is_deleted:

@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from communities.permissions import communities_readable_by
 from discussions.forms.search import SearchForm
 from discussions.selectors.search import search
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 
@@ -16,6 +17,7 @@ def _page_number(value: str | None) -> int:
 
 
 @require_GET
+@rate_limit("search", methods=("GET",))
 def search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, communities=communities_readable_by(request.user))
     results = None

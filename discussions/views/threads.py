@@ -62,6 +62,7 @@ from discussions.services.posts import (
 )
 from discussions.services.reading import community_mark_visited, thread_mark_read
 from discussions.views.common import vary_on_htmx
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 THREAD_PAGE = "discussions/thread_detail.html"
@@ -145,6 +146,7 @@ def thread_similar_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRes
 
 
 @require_http_methods(["GET", "POST"])
+@rate_limit("post")
 def thread_create_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
     community = get_community_for_user_or_404(request.user, slug)
     kinds = [kind for kind in Thread.Kind.values if can_start_thread(request.user, community, kind)]

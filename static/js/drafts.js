@@ -4,7 +4,11 @@
    JavaScript the forms work the same, only without drafts. */
 (function () {
   "use strict";
-  var PREFIX = "draft:";
+  // Drafts are kept per signed-in person (base.html's draft-owner), so another account
+  // on the same device never gets them; drafts-logout.js removes them all at logout.
+  var owner = document.querySelector('meta[name="draft-owner"]');
+  if (!owner || !owner.content) { return; }
+  var PREFIX = "draft:" + owner.content + ":";
   var SUBMITTED = "draft:submitted";
 
   function store(kind) {

@@ -1,6 +1,7 @@
 """A task enqueued on commit runs in a real Celery worker against the real Redis."""
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -55,7 +56,7 @@ def test_task_enqueued_on_commit_runs_in_a_real_worker(celery_sends_to_broker: s
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
         "DJANGO_READ_DOT_ENV_FILE": "0",
-        "DJANGO_SECRET_KEY": "worker-test-secret-key",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DATABASE_URL": _test_database_url(),
     }
     worker = subprocess.Popen(  # noqa: S603 - fixed arguments
