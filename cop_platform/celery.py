@@ -21,4 +21,11 @@ app.conf.beat_schedule = {
         "task": "members.purge_unverified_accounts",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every minute: enqueue again the outbox messages a lost queue message left pending.
+    "outbox.sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    # Every hour: digests for the people whose morning it now is.
+    "discussions.digests_schedule": {
+        "task": "discussions.digests_schedule",
+        "schedule": crontab(minute=5),
+    },
 }

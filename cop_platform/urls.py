@@ -15,6 +15,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),
+    path("email/", include("outbox.urls")),
     path("", include("discussions.urls")),
     path("admin/", admin.site.urls),
 ]

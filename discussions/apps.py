@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DiscussionsConfig(AppConfig):
     name = "discussions"
     verbose_name = _("Discussions")
+
+    def ready(self) -> None:
+        from discussions.emails import activity, digest, moderation
+
+        activity.register()
+        moderation.register()
+        digest.register()

@@ -13,3 +13,29 @@ def deliver_notifications(*, notification_ids: list[int]) -> None:
     from discussions.services.notifications import notifications_deliver
 
     notifications_deliver(notification_ids=notification_ids)
+
+
+@shared_task(name="discussions.digests_schedule", ignore_result=True, acks_late=True)
+def digests_schedule() -> None:
+    """Hourly: one `discussions.digests_build` per batch of people whose morning it is."""
+    from django.utils import timezone
+
+    from discussions.emails.digest import digest_recipient_batches
+
+    now = timezone.now()
+    for batch in digest_recipient_batches(now):
+        digests_build.delay(user_ids=batch, now=now.isoformat())
+
+
+@shared_task(name="discussions.digests_build", ignore_result=True, acks_late=True)
+def digests_build(*, user_ids: list[int], now: str) -> None:
+    """Record the digests of one batch; idempotent (one per person and local day)."""
+    from django.db import transaction
+    from django.utils.dateparse import parse_datetime
+
+    from discussions.emails.digest import digests_build as build
+
+    moment = parse_datetime(now)
+    if moment is not None:
+        with transaction.atomic():
+            build(user_ids=user_ids, now=moment)

@@ -391,6 +391,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     "discussions:knowledge-page": _knowledge_page,
     "discussions:knowledge-edit": _on_thread(200, 200, _writes_knowledge),
     "discussions:knowledge-history": _on_thread(200, 405),
+    "outbox:preferences": _signed_in(200, 302),
+    # Reached from an email without a session; an unsigned token names nothing.
+    "outbox:action": _public(404, 404),
+    "discussions:digest-preview": _signed_in(200, 405),
 }
 
 

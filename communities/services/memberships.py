@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.emails.memberships import join_request_enqueue, request_decided_enqueue
 from communities.models import AuditEvent, Community, Membership
 from communities.permissions import (
     can_join,
@@ -21,7 +22,6 @@ from communities.permissions import (
 )
 from communities.selectors.communities import membership_for
 from communities.services.audit import audit_record
-from communities.tasks import notify_join_request, notify_request_decided
 from members.models import User
 
 A = AuditEvent.Action
@@ -139,7 +139,7 @@ def membership_request(
         },
     )
     audit_record(community=community, actor=user, action=A.REQUESTED, subject=user)
-    notify_join_request.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    join_request_enqueue(membership)
     return membership
 
 
@@ -162,7 +162,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     audit_record(
         community=membership.community, actor=by, action=A.APPROVED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    request_decided_enqueue(membership)
     return membership
 
 
@@ -182,7 +182,7 @@ def membership_decline(*, membership: Membership, by: User, reason: str) -> Memb
     audit_record(
         community=membership.community, actor=by, action=A.DECLINED, subject=membership.user
     )
-    notify_request_decided.delay_on_commit(membership_id=membership.pk)  # type: ignore[attr-defined]
+    request_decided_enqueue(membership)
     return membership
 
 

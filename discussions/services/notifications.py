@@ -9,7 +9,8 @@ The post services call the `notify_*` hooks inside their own transaction. Each h
   (reply to you > mention > new thread / reply in a watched thread);
 - writes them with one bulk insert under the `notification_once` constraint
   (`ignore_conflicts`), so a hook that runs twice records nothing new;
-- enqueues `discussions.deliver_notifications` on commit.
+- records the outbox messages that email them (discussions.emails.activity), and
+  enqueues `discussions.deliver_notifications` on commit.
 
 Its query count does not depend on how many people watch: mention resolution (only
 when the text has an @), recipients with their levels, the insert, and the ids.
@@ -25,6 +26,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from discussions.emails.activity import activity_enqueue
+from discussions.emails.moderation import first_question_enqueue
 from discussions.mentions import resolve_mentions
 from discussions.models import Notification, Reply, Thread
 from discussions.permissions import thread_recipients
@@ -92,6 +95,7 @@ def _record(
             kind__in=set(kinds.values()),
         ).values_list("pk", flat=True)
     )
+    activity_enqueue(thread=thread, kinds=kinds)
     # celery-types does not know DjangoTask.delay_on_commit (Celery 5.4+).
     deliver_notifications.delay_on_commit(  # type: ignore[attr-defined]
         notification_ids=notification_ids
@@ -115,6 +119,7 @@ def notify_thread_created(thread: Thread) -> None:
         elif level == WATCH:
             kinds[user_id] = Kind.NEW_THREAD
     _record(thread=thread, reply=None, actor_id=thread.author_id, kinds=kinds)
+    first_question_enqueue(thread)
 
 
 @transaction.atomic(savepoint=False)
