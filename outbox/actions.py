@@ -23,6 +23,9 @@ def _stop_perform(user: User, params: dict[str, Any]) -> None:
     if kind is None:
         return
     community = params.get("community")
+    if community is None:
+        # "All communities": choices made per community would otherwise win.
+        Preference.objects.filter(user=user, kind=kind.kind, community_id__isnull=False).delete()
     preference_set(
         user=user,
         kind=kind.kind,

@@ -274,3 +274,17 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notifications_mark_thread_read(*, user: User, thread: Thread) -> None:
+    """Opening a thread reads its notifications. No query while the (cached) unread
+    count is zero, one UPDATE otherwise."""
+    from discussions.selectors.notifications import notification_unread_count
+
+    if notification_unread_count(user) == 0:
+        return
+    changed = Notification.objects.filter(
+        recipient=user, thread=thread, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if changed:
+        cache.delete(unread_count_cache_key(user.pk))

@@ -61,6 +61,7 @@ from discussions.selectors.threads import (
 from discussions.services.posts import (
     thread_create,
 )
+from discussions.services.notifications import notifications_mark_thread_read
 from discussions.services.reading import community_mark_visited, thread_mark_read
 from members.types import AuthenticatedHttpRequest
 
@@ -262,6 +263,7 @@ def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> Htt
     thread = thread_get_for_page(request.user, thread_id)
     context = _thread_context(request, thread, page_number=_page_number(request))
     thread_mark_read(user=request.user, thread=thread)
+    notifications_mark_thread_read(user=request.user, thread=thread)
     return render(request, THREAD_PAGE, context)
 
 

@@ -135,9 +135,7 @@ def test_list_unsubscribe_one_click_post_needs_no_session_or_csrf(
     _flush()
     header = _to(member)[0].extra_headers["List-Unsubscribe"]
     path = header.strip("<>").removeprefix("http://127.0.0.1:8000")
-    response = Client(enforce_csrf_checks=True).post(
-        path, {"List-Unsubscribe": "One-Click"}
-    )
+    response = Client(enforce_csrf_checks=True).post(path, {"List-Unsubscribe": "One-Click"})
     assert response.status_code == 200
     assert preference_mode(member, "discussions.reply", community.pk) == Preference.Mode.OFF
 
