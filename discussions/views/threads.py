@@ -58,10 +58,10 @@ from discussions.selectors.threads import (
     thread_list_for_community,
     thread_replies,
 )
+from discussions.services.notifications import notifications_mark_thread_read
 from discussions.services.posts import (
     thread_create,
 )
-from discussions.services.notifications import notifications_mark_thread_read
 from discussions.services.reading import community_mark_visited, thread_mark_read
 from members.types import AuthenticatedHttpRequest
 

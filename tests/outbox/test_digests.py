@@ -175,11 +175,10 @@ def test_a_batch_takes_the_same_queries_for_any_number_of_people(
                 community=community, user=person, role=Membership.Role.MEMBER, granted_by=site_admin
             )
         Message.objects.filter(kind=KIND).delete()
-        with time_machine.travel(MONDAY_MORNING, tick=False):
-            # users, digest choices, last digests, memberships, thread and page
-            # activity, zones, the insert, the read-back
-            with django_assert_num_queries(9):
-                assert digests_build(user_ids=[p.pk for p in people], now=MONDAY_MORNING) == size
+        # users, digest choices, last digests, memberships, thread and page activity,
+        # zones, the insert, the read-back
+        with time_machine.travel(MONDAY_MORNING, tick=False), django_assert_num_queries(9):
+            assert digests_build(user_ids=[p.pk for p in people], now=MONDAY_MORNING) == size
 
 
 def test_send_now_command_and_preview_page(
