@@ -5,6 +5,7 @@ Lives in the top app because it seeds every layer below it. Everything goes thro
 the services, so demo data obeys the same rules as real use.
 """
 
+import importlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -273,6 +274,8 @@ def load_demo_data() -> dict[str, int]:
             parent = written[parent_index] if parent_index is not None else None
             written.append(reply_create(thread=thread, author=users[key], body=body, parent=parent))
         created["threads"] += 1
+    # cop_platform sits above this app; the lead moves this call into the dev loader.
+    importlib.import_module("cop_platform.demo_email").load_demo(users, communities)
     return created
 
 
