@@ -28,4 +28,9 @@ app.conf.beat_schedule = {
         "task": "discussions.digests_schedule",
         "schedule": crontab(minute=5),
     },
+    # Every hour: unanswered questions to members whose expertise matches.
+    "discussions.nudges_record": {
+        "task": "discussions.nudges_record",
+        "schedule": crontab(minute=35),
+    },
 }

@@ -234,6 +234,11 @@ COP_EMAIL_RETRY_SECONDS = env.int("COP_EMAIL_RETRY_SECONDS", default=60)
 COP_EMAIL_GROUP_SECONDS = env.int("COP_EMAIL_GROUP_SECONDS", default=300)
 # Digests go out at this hour of the morning in each recipient's time zone.
 COP_DIGEST_HOUR = env.int("COP_DIGEST_HOUR", default=7)
+# A question without an answer after COP_NUDGE_AFTER_DAYS days is put to up to three
+# members whose expertise matches; nobody gets more than one such nudge per
+# COP_NUDGE_INTERVAL_DAYS days.
+COP_NUDGE_AFTER_DAYS = env.int("COP_NUDGE_AFTER_DAYS", default=3)
+COP_NUDGE_INTERVAL_DAYS = env.int("COP_NUDGE_INTERVAL_DAYS", default=7)
 # Used by cop_platform.mail.ConsoleAndFileBackend (make run): one .eml file per message.
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 

@@ -7,8 +7,9 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self) -> None:
-        from discussions.emails import activity, digest, moderation
+        from discussions.emails import activity, digest, moderation, nudges
 
         activity.register()
         moderation.register()
         digest.register()
+        nudges.register()

@@ -39,3 +39,15 @@ def digests_build(*, user_ids: list[int], now: str) -> None:
     if moment is not None:
         with transaction.atomic():
             build(user_ids=user_ids, now=moment)
+
+
+@shared_task(name="discussions.nudges_record", ignore_result=True, acks_late=True)
+def nudges_record() -> None:
+    """Hourly: put questions still unanswered to members whose expertise matches."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from discussions.emails.nudges import nudges_record as record
+
+    with transaction.atomic():
+        record(timezone.now())
