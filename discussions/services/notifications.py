@@ -18,6 +18,7 @@ when the text has an @), recipients with their levels, the insert, and the ids.
 Delivery re-checks everything at run time (see `notifications_deliver`).
 """
 
+import logging
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -36,6 +37,7 @@ from discussions.selectors.subscriptions import watcher_candidates, with_subscri
 from discussions.tasks import deliver_notifications
 from members.models import User
 
+logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 WATCH = "watch"
 MUTE = "mute"
@@ -96,11 +98,19 @@ def _record(
         ).values_list("pk", flat=True)
     )
     activity_enqueue(thread=thread, kinds=kinds)
-    # celery-types does not know DjangoTask.delay_on_commit (Celery 5.4+).
-    deliver_notifications.delay_on_commit(  # type: ignore[attr-defined]
-        notification_ids=notification_ids
-    )
+    transaction.on_commit(lambda: _enqueue_delivery(notification_ids))
     return notification_ids
+
+
+def _enqueue_delivery(notification_ids: list[int]) -> None:
+    """Redis being down must not fail the request that posted: delivery only prunes
+    what became unreadable, and the emails have their own sweeper (outbox)."""
+    try:
+        deliver_notifications.apply_async(
+            kwargs={"notification_ids": notification_ids}, retry=False
+        )
+    except Exception:  # the broker's errors vary by transport: any is logged
+        logger.warning("could not enqueue notification delivery %s", notification_ids[:10])
 
 
 @transaction.atomic(savepoint=False)

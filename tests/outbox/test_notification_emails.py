@@ -201,3 +201,28 @@ def test_the_preferences_page_saves_a_choice_per_community(
     assert response.status_code == 302
     assert preference_mode(member, "discussions.reply", community.pk) == "digest"
     assert preference_mode(member, "digest", community.pk) == "daily"
+
+
+def test_posting_works_while_redis_is_down(
+    community: Community,
+    member: User,
+    facilitator: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    from celery.app.task import Task
+    from kombu.exceptions import OperationalError
+
+    def down(*args: Any, **kwargs: Any) -> None:
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    thread = _question(community, member)
+    monkeypatch.setattr(Task, "apply_async", down)
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = reply_create(thread=thread, author=facilitator, body="Toch opgeslagen.")
+    assert reply.pk is not None
+    monkeypatch.undo()
+    # Once Redis is back, the sweeper sends what waited.
+    mail.outbox.clear()
+    _flush()
+    assert len(_to(member)) == 1
