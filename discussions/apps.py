@@ -7,9 +7,10 @@ class DiscussionsConfig(AppConfig):
     verbose_name = _("Discussions")
 
     def ready(self) -> None:
-        from discussions.emails import activity, digest, moderation, nudges
+        from discussions.emails import activity, digest, moderation, nudges, summary
 
         activity.register()
         moderation.register()
         digest.register()
         nudges.register()
+        summary.register()

@@ -29,16 +29,19 @@ def digests_schedule() -> None:
 
 @shared_task(name="discussions.digests_build", ignore_result=True, acks_late=True)
 def digests_build(*, user_ids: list[int], now: str) -> None:
-    """Record the digests of one batch; idempotent (one per person and local day)."""
+    """Record the digests of one batch, and the facilitators' weekly summaries;
+    idempotent (one digest per person and local day, one summary per week)."""
     from django.db import transaction
     from django.utils.dateparse import parse_datetime
 
     from discussions.emails.digest import digests_build as build
+    from discussions.emails.summary import summaries_record
 
     moment = parse_datetime(now)
     if moment is not None:
         with transaction.atomic():
             build(user_ids=user_ids, now=moment)
+            summaries_record(user_ids=user_ids, now=moment)
 
 
 @shared_task(name="discussions.nudges_record", ignore_result=True, acks_late=True)

@@ -212,3 +212,25 @@ def test_two_digest_runs_at_once_record_one_digest_per_person(
     with ThreadPoolExecutor(max_workers=2) as pool:
         list(pool.map(lambda _: run(), range(2)))
     assert Message.objects.filter(kind=KIND, recipient=member).count() == 1
+
+
+def test_facilitators_get_a_weekly_summary_once(
+    community: Community, facilitator: User, member: User
+) -> None:
+    from communities.services.memberships import membership_request
+    from discussions.emails.summary import KIND as SUMMARY
+
+    community.join_policy = Community.JoinPolicy.APPROVAL
+    community.save(update_fields=["join_policy"])
+    asker = UserFactory(display_name="Anna Aanvrager")
+    with time_machine.travel(SATURDAY, tick=False):
+        membership_request(
+            community=community, user=asker, message="Mag ik erbij?", charter_accepted=True
+        )
+    mail.outbox.clear()
+    _schedule_at(MONDAY_MORNING)
+    _schedule_at(MONDAY_MORNING)
+    assert Message.objects.filter(kind=SUMMARY, recipient=facilitator).count() == 1
+    [summary] = [m for m in mail.outbox if m.to == [facilitator.email] and "week" in m.subject]
+    assert "1 " in summary.body and "/requests/" in summary.body
+    assert not Message.objects.filter(kind=SUMMARY, recipient=member).exists()
