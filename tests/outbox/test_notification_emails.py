@@ -226,3 +226,16 @@ def test_posting_works_while_redis_is_down(
     mail.outbox.clear()
     _flush()
     assert len(_to(member)) == 1
+
+
+def test_opening_the_thread_marks_its_notifications_read(
+    community: Community, member: User, facilitator: User, client: Client
+) -> None:
+    thread = _question(community, member)
+    other = _question(community, member, title="Andere vraag")
+    reply_create(thread=thread, author=facilitator, body="Eén.")
+    reply_create(thread=other, author=facilitator, body="Twee.")
+    client.force_login(member)
+    assert client.get(f"/t/{thread.pk}/").status_code == 200
+    unread = Notification.objects.filter(recipient=member, read_at__isnull=True)
+    assert list(unread.values_list("thread_id", flat=True)) == [other.pk]
