@@ -187,7 +187,13 @@ def message_deliver(*, message_id: int) -> str | None:
     if message is None:
         return None
     handler = handler_for(message.kind)
-    email = handler(message) if handler is not None and message.recipient.is_active else None
+    try:
+        email = handler(message) if handler is not None and message.recipient.is_active else None
+    except Exception as error:
+        # A rendering bug fails this row at once (visible in the admin) instead of
+        # leaving it claimed; the task still reports the error.
+        _finish(message, State.FAILED, f"rendering: {type(error).__name__}: {error}")
+        raise
     if email is None:
         _finish(message, State.SKIPPED)
         return State.SKIPPED

@@ -218,3 +218,18 @@ def test_rendering_happens_at_send_time(person: User) -> None:
         assert rendered == []
     message_deliver(message_id=message.pk)
     assert rendered == [message.pk]
+
+
+def _broken(message: Message) -> Email | None:
+    raise RuntimeError("template bug")
+
+
+register_kind("tests.broken", _broken)
+
+
+def test_a_rendering_error_fails_the_row_instead_of_leaving_it_claimed(person: User) -> None:
+    message = message_enqueue(recipient=person, kind="tests.broken", key="object:15")
+    with pytest.raises(RuntimeError):
+        message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.state == Message.State.FAILED and "template bug" in message.last_error
