@@ -1,43 +1,41 @@
 """Celery entry points for communities: fetch by id, re-check, send."""
 
 from celery import shared_task
+from django.db import transaction
 
-from communities.emails.memberships import send_join_request, send_request_decided
 from communities.models import Membership
-from communities.permissions import Role, community_recipients
 from communities.services.invitations import invitation_deliver
 
 
 @shared_task(name="communities.notify_join_request", ignore_result=True, acks_late=True)
 def notify_join_request(*, membership_id: int) -> None:
-    """Tell the community's facilitators about a pending request. Skipped when the
-    request was withdrawn or decided before the task ran."""
+    """Kept for messages queued before emails went through the outbox: records the
+    outbox messages (idempotent), which then send."""
+    from communities.emails.memberships import join_request_enqueue
+
     membership = (
-        Membership.objects.select_related("community", "user")
-        .filter(pk=membership_id, state=Membership.State.REQUESTED)
+        Membership.objects.filter(pk=membership_id, state=Membership.State.REQUESTED)
+        .select_related("community")
         .first()
     )
-    if membership is None:
-        return
-    for facilitator in community_recipients(membership.community, Role.FACILITATOR):
-        send_join_request(membership=membership, facilitator=facilitator)
+    if membership is not None:
+        with transaction.atomic():
+            join_request_enqueue(membership)
 
 
 @shared_task(name="communities.notify_request_decided", ignore_result=True, acks_late=True)
 def notify_request_decided(*, membership_id: int) -> None:
-    """Tell the requester the outcome (approved, or declined with the reason)."""
+    """Kept for messages queued before emails went through the outbox (see above)."""
+    from communities.emails.memberships import request_decided_enqueue
+
     membership = (
-        Membership.objects.select_related("community", "user")
-        .filter(
-            pk=membership_id,
-            state__in=[Membership.State.ACTIVE, Membership.State.DECLINED],
-            decided_at__isnull=False,
-        )
+        Membership.objects.filter(pk=membership_id, decided_at__isnull=False)
+        .select_related("user")
         .first()
     )
-    if membership is None or not membership.user.is_active:
-        return
-    send_request_decided(membership=membership)
+    if membership is not None:
+        with transaction.atomic():
+            request_decided_enqueue(membership)
 
 
 @shared_task(

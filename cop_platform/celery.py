@@ -41,4 +41,16 @@ app.conf.beat_schedule = {
         "task": "discussions.purge_old_notifications",
         "schedule": crontab(hour=3, minute=47),
     },
+    # Every minute: enqueue again the outbox messages a lost queue message left pending.
+    "outbox.sweep": {"task": "outbox.sweep", "schedule": 60.0},
+    # Every hour: digests for the people whose morning it now is.
+    "discussions.digests_schedule": {
+        "task": "discussions.digests_schedule",
+        "schedule": crontab(minute=5),
+    },
+    # Every hour: unanswered questions to members whose expertise matches.
+    "discussions.nudges_record": {
+        "task": "discussions.nudges_record",
+        "schedule": crontab(minute=35),
+    },
 }

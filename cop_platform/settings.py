@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "taggit",
     # Project apps, layered in this order (import-linter enforces it).
     "members",
+    "outbox",
     "communities",
     "discussions",
     "meetings",
@@ -248,6 +249,25 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
 EMAIL_USE_TLS = _email.get("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = _email.get("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 20
+# Emails from the outbox (outbox.services): replies go to an address nobody reads, and
+# the footer says so.
+COP_SITE_NAME = env.str("COP_SITE_NAME", default="CoP platform")
+COP_EMAIL_REPLY_TO = env.str("COP_EMAIL_REPLY_TO", default="noreply@localhost")
+# One-click links in emails (mute, stop these emails) work this many days.
+COP_EMAIL_LINK_DAYS = env.int("COP_EMAIL_LINK_DAYS", default=60)
+# A transient SMTP failure is retried after COP_EMAIL_RETRY_SECONDS, doubling each
+# time, COP_EMAIL_MAX_ATTEMPTS attempts in all.
+COP_EMAIL_MAX_ATTEMPTS = env.int("COP_EMAIL_MAX_ATTEMPTS", default=6)
+COP_EMAIL_RETRY_SECONDS = env.int("COP_EMAIL_RETRY_SECONDS", default=60)
+# Events about one thread within this many seconds go out as one email.
+COP_EMAIL_GROUP_SECONDS = env.int("COP_EMAIL_GROUP_SECONDS", default=300)
+# Digests go out at this hour of the morning in each recipient's time zone.
+COP_DIGEST_HOUR = env.int("COP_DIGEST_HOUR", default=7)
+# A question without an answer after COP_NUDGE_AFTER_DAYS days is put to up to three
+# members whose expertise matches; nobody gets more than one such nudge per
+# COP_NUDGE_INTERVAL_DAYS days.
+COP_NUDGE_AFTER_DAYS = env.int("COP_NUDGE_AFTER_DAYS", default=3)
+COP_NUDGE_INTERVAL_DAYS = env.int("COP_NUDGE_INTERVAL_DAYS", default=7)
 # Used by cop_platform.mail.ConsoleAndFileBackend (make run): one .eml file per message.
 EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 

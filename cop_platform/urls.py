@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),
+    path("email/", include("outbox.urls")),
     path("", include("discussions.urls")),
     path("", include("meetings.urls")),
     path("value/", include("value_cycles.urls")),

@@ -2,6 +2,7 @@
 
 from discussions.views import (
     attachments,
+    digest,
     knowledge,
     moderation,
     notifications,
@@ -20,4 +21,5 @@ urlpatterns = [
     *attachments.urlpatterns,
     *moderation.urlpatterns,
     *knowledge.urlpatterns,
+    *digest.urlpatterns,
 ]

@@ -3,6 +3,7 @@ from typing import Any
 from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils import translation
 from django.utils.translation import get_language
 
 from members.models import User
@@ -19,3 +20,11 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Account emails (the sign-in code among them) in the language the person chose,
+        not the one of the browser that asked for them."""
+        user = User.objects.filter(email__iexact=email).only("language").first()
+        language = user.language if user is not None else get_language()
+        with translation.override(language or settings.LANGUAGE_CODE):
+            super().send_mail(template_prefix, email, context)

@@ -8,14 +8,29 @@ process and the signature behaves as the task's own `delay` (sent to the broker,
 at once under CELERY_TASK_ALWAYS_EAGER).
 """
 
+import logging
 from typing import Any
 
 from celery import current_app
 from django.db import transaction
+
+logger = logging.getLogger(__name__)
 
 
 def enqueue_on_commit(task_name: str, **kwargs: Any) -> None:
     """Send `task_name(**kwargs)` to the workers when the surrounding transaction
     commits (at once outside one); nothing is sent when it rolls back."""
     signature = current_app.signature(task_name, kwargs=kwargs)
-    transaction.on_commit(signature.delay)
+
+    def send() -> None:
+        # A broker that is down must not fail the request whose change already
+        # committed: work that must not be lost (email) has its own sweeper (outbox).
+        if current_app.conf.task_always_eager:
+            signature.delay()  # runs here; its own errors must surface
+            return
+        try:
+            signature.apply_async(retry=False)
+        except Exception:  # the broker's errors vary by transport: any is logged
+            logger.warning("could not enqueue %s %s", task_name, list(kwargs)[:5])
+
+    transaction.on_commit(send)

@@ -487,6 +487,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Signed links from emails, for anyone holding one: a forged token names nothing.
     "value_cycles:follow-up": _public(404, 404),
     "value_cycles:follow-up-yes": _public(404, 404),
+    "outbox:preferences": _signed_in(200, 302),
+    # Reached from an email without a session; an unsigned token names nothing.
+    "outbox:action": _public(404, 404),
+    "discussions:digest-preview": _signed_in(200, 405),
 }
 
 

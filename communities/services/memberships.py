@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from communities.emails.memberships import join_request_enqueue, request_decided_enqueue
 from communities.models import AuditEvent, Community, Membership
 from communities.permissions import (
     can_join,
@@ -156,7 +157,7 @@ def membership_request(
         },
     )
     audit_record(community=community, actor=user, action=A.REQUESTED, subject=user)
-    enqueue_on_commit("communities.notify_join_request", membership_id=membership.pk)
+    join_request_enqueue(membership)
     return membership
 
 
@@ -179,7 +180,7 @@ def membership_approve(*, membership: Membership, by: User) -> Membership:
     audit_record(
         community=membership.community, actor=by, action=A.APPROVED, subject=membership.user
     )
-    enqueue_on_commit("communities.notify_request_decided", membership_id=membership.pk)
+    request_decided_enqueue(membership)
     return membership
 
 
@@ -199,7 +200,7 @@ def membership_decline(*, membership: Membership, by: User, reason: str) -> Memb
     audit_record(
         community=membership.community, actor=by, action=A.DECLINED, subject=membership.user
     )
-    enqueue_on_commit("communities.notify_request_decided", membership_id=membership.pk)
+    request_decided_enqueue(membership)
     return membership
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 
 from communities.models import AuditEvent, Community, Membership
 from communities.services.audit import audit_record
+from discussions.emails.moderation import flag_enqueue
 from discussions.models import CommunityMute, Flag, ReadState, Reply, Thread
 from discussions.permissions import can_flag, can_moderate
 from discussions.services.search_index import thread_index
@@ -140,13 +141,15 @@ def flag_create(*, reporter: User, post: Thread | Reply, reason: str) -> Flag:
             _("You have already reported this post. Thank you: the facilitators will look at it."),
             code="duplicate",
         )
-    return Flag.objects.create(
+    flag = Flag.objects.create(
         thread=post if isinstance(post, Thread) else None,
         reply=post if isinstance(post, Reply) else None,
         community=thread.community,
         reporter=reporter,
         reason=reason.strip(),
     )
+    flag_enqueue(flag, thread)
+    return flag
 
 
 def _resolve_open_flags(post: Thread | Reply, by: User) -> list[int]:

@@ -9,7 +9,8 @@ The post services call the `notify_*` hooks inside their own transaction. Each h
   (reply to you > mention > new thread / reply in a watched thread);
 - writes them with one bulk insert under the `notification_once` constraint
   (`ignore_conflicts`), so a hook that runs twice records nothing new;
-- enqueues `discussions.deliver_notifications` on commit.
+- records the outbox messages that email them (discussions.emails.activity), and
+  enqueues `discussions.deliver_notifications` on commit.
 
 Its query count does not depend on how many people watch: mention resolution (only
 when the text has an @), recipients with their levels, the insert, and the ids.
@@ -17,6 +18,7 @@ when the text has an @), recipients with their levels, the insert, and the ids.
 Delivery re-checks everything at run time (see `notifications_deliver`).
 """
 
+import logging
 from collections.abc import Iterable
 
 from django.core.cache import cache
@@ -25,6 +27,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from discussions.emails.activity import activity_enqueue
+from discussions.emails.moderation import first_question_enqueue
 from discussions.mentions import resolve_mentions
 from discussions.models import Notification, Reply, Thread
 from discussions.permissions import thread_recipients
@@ -33,6 +37,7 @@ from discussions.selectors.subscriptions import watcher_candidates, with_subscri
 from members.models import User
 from members.queue import enqueue_on_commit
 
+logger = logging.getLogger(__name__)
 Kind = Notification.Kind
 WATCH = "watch"
 MUTE = "mute"
@@ -90,6 +95,7 @@ def _record(
             kind__in=set(kinds.values()),
         ).values_list("pk", flat=True)
     )
+    activity_enqueue(thread=thread, kinds=kinds)
     enqueue_on_commit("discussions.deliver_notifications", notification_ids=notification_ids)
     return notification_ids
 
@@ -110,6 +116,7 @@ def notify_thread_created(thread: Thread) -> None:
         elif level == WATCH:
             kinds[user_id] = Kind.NEW_THREAD
     _record(thread=thread, reply=None, actor_id=thread.author_id, kinds=kinds)
+    first_question_enqueue(thread)
 
 
 @transaction.atomic(savepoint=False)
@@ -240,3 +247,17 @@ def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+
+
+def notifications_mark_thread_read(*, user: User, thread: Thread) -> None:
+    """Opening a thread reads its notifications. No query while the (cached) unread
+    count is zero, one UPDATE otherwise."""
+    from discussions.selectors.notifications import notification_unread_count
+
+    if notification_unread_count(user) == 0:
+        return
+    changed = Notification.objects.filter(
+        recipient=user, thread=thread, read_at__isnull=True
+    ).update(read_at=timezone.now())
+    if changed:
+        cache.delete(unread_count_cache_key(user.pk))

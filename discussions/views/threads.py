@@ -57,6 +57,7 @@ from discussions.selectors.threads import (
     thread_list_for_community,
     thread_replies,
 )
+from discussions.services.notifications import notifications_mark_thread_read
 from discussions.services.posts import (
     thread_create,
 )
@@ -257,6 +258,7 @@ def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> Htt
     thread = thread_get_for_page(request.user, thread_id)
     context = _thread_context(request, thread, page_number=_page_number(request))
     thread_mark_read(user=request.user, thread=thread)
+    notifications_mark_thread_read(user=request.user, thread=thread)
     return render(request, THREAD_PAGE, context)
 
 

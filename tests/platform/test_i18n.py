@@ -15,6 +15,7 @@ LANGUAGES = ["nl", "en"]
 SOURCE_DIRS = [
     "cop_platform",
     "members",
+    "outbox",
     "communities",
     "discussions",
     "meetings",

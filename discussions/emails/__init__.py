@@ -1,0 +1,1 @@
+"""Discussion emails, sent through the outbox: kinds registered in `register()`."""
