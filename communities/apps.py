@@ -11,7 +11,6 @@ class CommunitiesConfig(AppConfig):
         # enqueue them by name (members.queue), and a task known here is sent, or run
         # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
         from communities import tasks  # noqa: F401
-
         from communities.emails import memberships, scopes
         from outbox.registry import register_scopes
 

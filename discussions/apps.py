@@ -11,7 +11,6 @@ class DiscussionsConfig(AppConfig):
         # enqueue them by name (members.queue), and a task known here is sent, or run
         # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
         from discussions import tasks  # noqa: F401
-
         from discussions.emails import activity, digest, moderation, nudges, summary
 
         activity.register()

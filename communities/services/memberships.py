@@ -25,7 +25,6 @@ from communities.permissions import (
 from communities.selectors.communities import membership_for
 from communities.services.audit import audit_record
 from members.models import User
-from members.queue import enqueue_on_commit
 
 A = AuditEvent.Action
 
