@@ -12,8 +12,15 @@ class DiscussionsConfig(AppConfig):
         # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
         from discussions import tasks  # noqa: F401
         from discussions.emails import activity, digest, moderation, nudges, summary
+        from discussions.services.subscriptions import thread_mute_by_link
+        from outbox.registry import register_action
 
         activity.register()
+        # The action writes, so its service is joined to the email's wording here,
+        # above both layers.
+        register_action(
+            activity.MUTE_THREAD, describe=activity.mute_describe, perform=thread_mute_by_link
+        )
         moderation.register()
         digest.register()
         nudges.register()

@@ -33,6 +33,7 @@ import smtplib
 from datetime import timedelta
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
@@ -55,8 +56,9 @@ SWEEP_BATCH = 1000
 
 def _enqueue(message_ids: list[int], countdown: float = 0) -> None:
     """Hand rows to the worker; never fails the caller (the sweeper is the fallback)."""
-    from outbox.tasks import deliver
-
+    # By name (outbox.tasks imports this module): the task's own apply_async, eager
+    # in tests.
+    deliver = current_app.signature("outbox.deliver")
     for message_id in message_ids:
         try:
             deliver.apply_async(kwargs={"message_id": message_id}, countdown=countdown, retry=False)

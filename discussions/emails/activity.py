@@ -23,7 +23,7 @@ from members.models import User
 from outbox.links import action_url
 from outbox.models import Message, Preference
 from outbox.preferences import preference_modes
-from outbox.registry import Email, register_action, register_preference
+from outbox.registry import Email, register_preference
 from outbox.rendering import render_email
 from outbox.services import message_enqueue_many
 
@@ -158,21 +158,13 @@ def _visible_thread(user: User, params: dict[str, Any]) -> Thread | None:
     return threads_visible_to(user).filter(pk=thread_id).first()
 
 
-def _mute_describe(user: User, params: dict[str, Any]) -> str | None:
+def mute_describe(user: User, params: dict[str, Any]) -> str | None:
     thread = _visible_thread(user, params)
     if thread is None:
         return None
     return _("Mute the thread “%(title)s”? You get no more emails or notifications about it.") % {
         "title": thread.title
     }
-
-
-def _mute_perform(user: User, params: dict[str, Any]) -> None:
-    from discussions.services.subscriptions import subscription_set
-
-    thread = _visible_thread(user, params)
-    if thread is not None:
-        subscription_set(user=user, thread=thread, level=Subscription.Level.MUTE)
 
 
 def register() -> None:
@@ -182,4 +174,3 @@ def register() -> None:
     labels = _preference_labels()
     for kind, preference in PREFERENCE.items():
         register_preference(preference, label=labels[kind], default=DEFAULTS[kind])
-    register_action(MUTE_THREAD, describe=_mute_describe, perform=_mute_perform)

@@ -1,5 +1,7 @@
 """Writes on subscriptions: how closely someone follows a thread or a community."""
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
@@ -39,3 +41,14 @@ def subscription_set(
             user=user, community=community, defaults={"level": level, "updated_at": now}
         )
     return subscription
+
+
+def thread_mute_by_link(user: User, params: dict[str, Any]) -> None:
+    """The one-click "mute this thread" of an activity email (outbox action): mutes the
+    thread named in the signed link, if the user may still read it."""
+    thread_id = params.get("thread")
+    if not isinstance(thread_id, int):
+        return
+    thread = threads_visible_to(user).filter(pk=thread_id).first()
+    if thread is not None:
+        subscription_set(user=user, thread=thread, level=Subscription.Level.MUTE)
