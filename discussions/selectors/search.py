@@ -23,6 +23,7 @@ from math import ceil
 from typing import Any, NamedTuple
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
@@ -161,7 +162,8 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
     """Apply the filters; `thread` is the path from the row to its thread ("" or
     "thread__")."""
     if filters.community is not None:
-        queryset = queryset.filter(**{f"{thread}community": filters.community})
+        # Replies carry their thread's community: no join through the thread for it.
+        queryset = queryset.filter(community=filters.community)
     if filters.kind:
         queryset = queryset.filter(**{f"{thread}kind": filters.kind})
     if filters.tag:
@@ -181,7 +183,7 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
 
 def _matches_sql(
     queryset: QuerySet[Any], post_type: str, language_field: str, queries: dict[str, SearchQuery]
-) -> tuple[str, list[Any]]:
+) -> tuple[str, list[Any]] | None:
     """The rows whose vector matches the query parsed in their community's language,
     with their rank, as SQL: compiled once, then queried per window."""
     matches = Q()
@@ -199,8 +201,12 @@ def _matches_sql(
         )
         .values("hit_type", "hit_id", "hit_created", "hit_rank")
     )
-    sql, params = matching.query.sql_with_params()
+    try:
+        sql, params = matching.query.sql_with_params()
+    except EmptyResultSet:  # nothing readable at all: Django knows without asking
+        return None
     return sql, list(params)
+
 
 
 def _matching(
@@ -218,8 +224,8 @@ def _matching(
             filters,
             "thread__",
         )
-        matching[REPLY] = _matches_sql(replies, REPLY, "thread__community__language", queries)
-    return matching
+        matching[REPLY] = _matches_sql(replies, REPLY, "community__language", queries)
+    return {post_type: sql for post_type, sql in matching.items() if sql is not None}
 
 
 def _newest(
@@ -432,6 +438,8 @@ def search(
         return SearchResults(query=query, searchable=False)
     filters = filters or SearchFilters()
     matching = _matching(user, _queries(folded), filters)
+    if not matching:
+        return SearchResults(query=query, searchable=_has_lexemes(folded))
     now = timezone.now()
     if filters.date_to:
         now = min(now, _day_start(filters.date_to + timedelta(days=1)))

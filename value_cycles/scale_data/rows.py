@@ -350,6 +350,7 @@ def generate(
                 yield (
                     rid,
                     tid,
+                    cid,
                     parent,
                     rng.choice(members_of[cid]),
                     body,
@@ -365,6 +366,7 @@ def generate(
             [
                 "id",
                 "thread_id",
+                "community_id",
                 "parent_id",
                 "author_id",
                 "body",
