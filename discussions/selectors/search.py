@@ -208,7 +208,6 @@ def _matches_sql(
     return sql, list(params)
 
 
-
 def _matching(
     user: Viewer, queries: dict[str, SearchQuery], filters: SearchFilters
 ) -> dict[str, tuple[str, list[Any]]]:
