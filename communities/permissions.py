@@ -167,6 +167,7 @@ def access_of(user: Viewer) -> Access:
     access: Access | None = getattr(user, _ACCESS_ATTR, None)
     if access is None:
         names = access_annotations()
+        row: Mapping[str, Any]
         if hasattr(user, "access_active_ids"):
             row = {name: getattr(user, name) for name in names}
         else:
