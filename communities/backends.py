@@ -9,15 +9,25 @@ from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 
 from communities.permissions import access_annotations
 from members.models import User
+from members.prepared import ID_PLACEHOLDERS, PreparedQuery
+
+# Compiled once per process: building the access subqueries cost more than running them.
+_USER_WITH_ACCESS = PreparedQuery(
+    lambda user_id: User._default_manager.annotate(**access_annotations()).filter(pk=user_id),
+    user_id=ID_PLACEHOLDERS[0],
+)
 
 
 class _LoadsAccess:
     def get_user(self, user_id: Any) -> User | None:
         try:
-            user = User._default_manager.annotate(**access_annotations()).get(pk=user_id)
-        except User.DoesNotExist:
+            found = _USER_WITH_ACCESS.run(user_id=int(user_id))
+        except (TypeError, ValueError):
             return None
-        return user if self.user_can_authenticate(user) else None  # type: ignore[attr-defined]
+        user = found[0] if found else None
+        if user is None or not self.user_can_authenticate(user):  # type: ignore[attr-defined]
+            return None
+        return user
 
 
 class ModelBackend(_LoadsAccess, DjangoModelBackend):

@@ -71,6 +71,15 @@ def access_annotations(user_ref: Any = None) -> dict[str, ArraySubquery]:
     }
 
 
+ACCESS_COLUMNS = (
+    "access_active_ids",
+    "access_active_roles",
+    "access_pending_ids",
+    "access_listed_ids",
+    "access_open_ids",
+)
+
+
 class Access:
     """What one viewer may know of, read, post in and moderate: sets of community ids,
     read once per user object (and so once per request).
@@ -166,12 +175,11 @@ def access_of(user: Viewer) -> Access:
         return Access.anonymous()
     access: Access | None = getattr(user, _ACCESS_ATTR, None)
     if access is None:
-        names = access_annotations()
         row: Mapping[str, Any]
-        if hasattr(user, "access_active_ids"):
-            row = {name: getattr(user, name) for name in names}
+        if hasattr(user, ACCESS_COLUMNS[0]):
+            row = {name: getattr(user, name) for name in ACCESS_COLUMNS}
         else:
-            row = User.objects.filter(pk=user.pk).values(**names).get()
+            row = User.objects.filter(pk=user.pk).values(**access_annotations()).get()
         access = Access.from_row(user, row)
         setattr(user, _ACCESS_ATTR, access)
     return access
@@ -187,7 +195,7 @@ def role_in(user: Viewer, community: Community) -> Role:
 def role_cache_clear(user: User) -> None:
     """Forget the access read for this user object after one of its memberships (or a
     community's settings) changed."""
-    for name in (_ACCESS_ATTR, *access_annotations()):
+    for name in (_ACCESS_ATTR, *ACCESS_COLUMNS):
         if hasattr(user, name):
             delattr(user, name)
 

@@ -9,6 +9,7 @@ hidden posts to facilitators, site admins and their authors.
 """
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -105,6 +106,12 @@ def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     return Reply.objects.filter(reply_visible_q(access_of(user)))
 
 
+def replies_shown_q(user_id: int | None) -> Q:
+    """What a reader who does not moderate sees of a readable thread's replies (the
+    thread page prepares its query for this condition)."""
+    return _shown_q(user_id)
+
+
 def reply_readable_in_thread(user: Viewer, thread: Thread) -> Q | None:
     """For a thread the user may read (`can_read_thread`): the condition on its replies
     that `replies_visible_to` applies, without checking the thread again. None means
@@ -181,12 +188,14 @@ def can_moderate(user: Viewer, community: Community) -> bool:
     return can_manage_community(user, community)
 
 
-def muted_annotation(user: Viewer) -> Exists:
+def muted_annotation(user: Viewer, now: datetime | None = None) -> Exists:
     """For a thread query: whether the viewer is muted in the thread's community now
     (`viewer_is_muted`, read by `can_reply` instead of a query of its own)."""
     return Exists(
         CommunityMute.objects.filter(
-            community=OuterRef("community_id"), user_id=cast(int, user.pk), until__gt=timezone.now()
+            community=OuterRef("community_id"),
+            user_id=cast(int, user.pk),
+            until__gt=now or timezone.now(),
         )
     )
 

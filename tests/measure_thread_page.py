@@ -98,7 +98,7 @@ def main() -> None:
         if "--profile" in sys.argv:
             from pyinstrument import Profiler
 
-            profiler = Profiler(interval=0.0005)
+            profiler = Profiler(interval=0.0005, async_mode="disabled")
             profiler.start()
             for _ in range(REQUESTS):
                 client.get(f"/t/{threads[20]}/")

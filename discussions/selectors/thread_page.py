@@ -3,7 +3,9 @@
 thread in one query (with the same subqueries), and the attachments of the thread and
 the page's replies in one more (skipped when the thread has none)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, cast
 
 from django.db.models import (
@@ -18,11 +20,13 @@ from django.db.models import (
 )
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from discussions.models import Attachment, Reply, Thread
 from discussions.permissions import (
     can_read_thread,
     muted_annotation,
+    replies_shown_q,
     replies_visible_to,
     reply_readable_in_thread,
 )
@@ -37,11 +41,11 @@ from discussions.selectors.annotations import (
 from discussions.selectors.subscriptions import viewer_level_annotations
 from discussions.tree import ReplyNode, RootPage, iter_nodes, page_of, paginate_roots, reply_tree
 from members.models import User
+from members.prepared import ID_PLACEHOLDERS, TIME_PLACEHOLDER, PreparedQuery
 from members.types import Viewer
 
 
-def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
-    """The thread with what its page shows, or 404 for missing and not readable alike."""
+def _thread_query(thread_id: int, user: Viewer, now: datetime) -> QuerySet[Thread]:
     annotations: dict[str, Any] = {
         "tag_names": tag_names(),
         "knowledge_links": knowledge_links(),
@@ -56,31 +60,45 @@ def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
     if user.is_authenticated:
         annotations.update(
             my_reaction_kinds=reaction_kinds("thread", user),
-            viewer_is_muted=muted_annotation(user),
-            **viewer_level_annotations(user),
+            viewer_is_muted=muted_annotation(user, now),
+            **viewer_level_annotations(cast(User, user)),
             **reader_state(user),
         )
-    # Building and compiling this query costs more than running it: one annotate() and
-    # no visibility subqueries (can_read_thread decides from the cached roles instead).
-    threads = (
+    # No visibility subqueries: can_read_thread decides from the viewer's access.
+    return (
         Thread.objects.filter(pk=thread_id)
         .select_related("community", "author")
         .defer("body", *UNSHOWN)
+        .annotate(**annotations)
     )
-    thread = threads.annotate(**annotations).first()
+
+
+# Building and compiling the page's two queries cost more than running them: each is
+# compiled once per process and shape (see members.prepared).
+_THREAD_FOR_USER = PreparedQuery(
+    lambda thread_id, user_id, now: _thread_query(thread_id, User(pk=user_id), now),
+    thread_id=ID_PLACEHOLDERS[0],
+    user_id=ID_PLACEHOLDERS[1],
+    now=TIME_PLACEHOLDER,
+)
+
+
+def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
+    """The thread with what its page shows, or 404 for missing and not readable alike."""
+    if user.is_authenticated:
+        found = _THREAD_FOR_USER.run(thread_id=thread_id, user_id=user.pk, now=timezone.now())
+        thread = found[0] if found else None
+    else:
+        thread = _thread_query(thread_id, user, timezone.now()).first()
     if thread is None or not can_read_thread(user, thread):
         raise Http404  # one answer for missing and not readable alike
     decorate(thread)
     return thread
 
 
-def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
-    """Every reply of the thread in one query, oldest first. Replies the viewer may not
-    read (deleted, hidden) come without their content, marked `is_visible=False`, so the
-    tree can keep a placeholder where replies to them hang."""
-    readable = reply_readable_in_thread(user, thread)
+def _reply_query(thread_id: int, user: Viewer, readable: Q | None) -> QuerySet[Reply]:
     replies = (
-        Reply.objects.filter(thread=thread)
+        Reply.objects.filter(thread_id=thread_id)
         .defer("body", "search_vector")
         .annotate(
             # The author's name without a User object per reply: `author_name` below.
@@ -95,7 +113,35 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
     )
     if user.is_authenticated:
         replies = replies.annotate(my_reaction_kinds=reaction_kinds("reply", user))
-    rows: list[Reply] = list(replies)
+    return replies
+
+
+def _prepared_replies(shown: bool) -> PreparedQuery[Reply]:
+    def build(thread_id: int, user_id: int) -> QuerySet[Reply]:
+        return _reply_query(
+            thread_id, User(pk=user_id), replies_shown_q(user_id) if shown else None
+        )
+
+    return PreparedQuery(build, thread_id=ID_PLACEHOLDERS[0], user_id=ID_PLACEHOLDERS[1])
+
+
+# For moderators (every reply visible) and for other readers (`replies_shown_q`).
+_REPLIES_ALL, _REPLIES_SHOWN = _prepared_replies(shown=False), _prepared_replies(shown=True)
+
+
+def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
+    """Every reply of the thread in one query, oldest first. Replies the viewer may not
+    read (deleted, hidden) come without their content, marked `is_visible=False`, so the
+    tree can keep a placeholder where replies to them hang."""
+    readable = reply_readable_in_thread(user, thread)
+    rows: list[Reply]
+    values = {"thread_id": thread.pk, "user_id": user.pk}
+    if user.is_authenticated and readable is None:
+        rows = _REPLIES_ALL.run(**values)
+    elif user.is_authenticated and readable == replies_shown_q(user.pk):
+        rows = _REPLIES_SHOWN.run(**values)
+    else:
+        rows = list(_reply_query(thread.pk, user, readable))
     for reply in rows:
         reply.thread = thread  # permissions read the community through it: no query
         if not reply.is_visible:  # type: ignore[attr-defined]
@@ -115,10 +161,12 @@ def _attach_attachments(thread: Thread, replies: list[Reply]) -> None:
     in `post.attachment_list` (a related manager per reply cost more than the query)."""
     by_post: dict[tuple[str, int], list[Attachment]] = {("thread", thread.pk): []}
     by_post.update({("reply", reply.pk): [] for reply in replies})
-    found = Attachment.objects.filter(Q(thread=thread) | Q(reply_id__in=[r.pk for r in replies]))
-    if not getattr(thread, "has_attachments", True):
-        found = found.none()
-    for attachment in found.order_by("created_at", "pk"):
+    found: Iterable[Attachment] = ()
+    if getattr(thread, "has_attachments", True):  # most threads have none: no queryset
+        found = Attachment.objects.filter(
+            Q(thread=thread) | Q(reply_id__in=[r.pk for r in replies])
+        ).order_by("created_at", "pk")
+    for attachment in found:
         owner = ("thread", thread.pk) if attachment.thread_id == thread.pk else None
         owner = owner or ("reply", cast(int, attachment.reply_id))
         if owner in by_post:
