@@ -68,13 +68,18 @@ def reader_state(user: Viewer) -> dict[str, Subquery]:
     }
 
 
+# The fixed kinds with their (lazy, so still per-language) labels: `Kind.choices` builds
+# its list anew on every read, once per reply on the thread page.
+_REACTION_CHOICES = tuple(Reaction.Kind.choices)
+
+
 def reaction_summary(kinds: list[str] | None, mine: list[str] | None) -> list[dict[str, Any]]:
     """Per kind of the fixed set: its label, how many, and whether the viewer gave it."""
     counts = Counter(kinds or [])
     given = set(mine or [])
     return [
         {"kind": kind, "label": label, "count": counts[kind], "mine": kind in given}
-        for kind, label in Reaction.Kind.choices
+        for kind, label in _REACTION_CHOICES
     ]
 
 
