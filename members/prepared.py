@@ -57,7 +57,8 @@ class PreparedQuery(Generic[M]):
         select = compiler.select
         start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         init_list = [column[0].target.attname for column in select[start:end]]
-        populators = get_related_populators(klass_info, select, db)
+        # Django 5.2 takes three arguments (the stubs already describe a later one).
+        populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]
         return (db, compiler, sql, list(params), slots, start, end, init_list, populators)
 
     def run(self, **values: Any) -> list[M]:

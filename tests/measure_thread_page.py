@@ -4,7 +4,8 @@ wall-clock assertions in tests): run it by hand, on a quiet machine, with
 
     DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m tests.measure_thread_page
 
-`--profile` prints a pyinstrument profile of the 20-reply page (pip install pyinstrument).
+`--queries` prints the query counts of the thread page, the thread list, home, search
+and the directory for the same member. `--profile` prints a pyinstrument profile of the 20-reply page (pip install pyinstrument).
 It uses a throw-away test database, made and dropped like pytest's.
 """
 
@@ -23,7 +24,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
-REQUESTS = 50
+REQUESTS = int(os.environ.get("MEASURE_REQUESTS", "50"))
 
 
 def _build() -> tuple[object, dict[int, int]]:
@@ -95,6 +96,22 @@ def main() -> None:
         for size, pk in threads.items():
             wall, cpu = _medians_ms(client, f"/t/{pk}/")
             print(f"thread page, {size} replies: median {wall:.1f} ms (CPU {cpu:.1f} ms)")
+        if "--queries" in sys.argv:
+            from django.db import connection as db
+            from django.test.utils import CaptureQueriesContext
+
+            pages = {
+                "thread page, 20 replies": f"/t/{threads[20]}/",
+                "thread list": "/c/meet/threads/",
+                "home": "/",
+                "search": "/search/?q=antwoord",
+                "directory": "/communities/",
+            }
+            for name, url in pages.items():
+                client.get(url)  # warm: cached header counts, tag suggestions
+                with CaptureQueriesContext(db) as queries:
+                    assert client.get(url).status_code == 200, url
+                print(f"{name}: {len(queries)} queries")
         if "--profile" in sys.argv:
             from pyinstrument import Profiler
 
