@@ -1,5 +1,11 @@
 """Who may see and do what in a community: the one place that decides.
 
+Each viewer has one `Access` (`access_of`), read once per user object: the ids of the
+communities they may know of, read, post in, moderate and manage, and whose members
+list (and so whose people) they see. Every rule on communities, and through them on
+threads, replies, attachments, notifications and people, derives from it: querysets
+filter on `Access.where(...)`, one-object checks ask `Access.has(...)`, and the
+`*_recipients` / `community_readers` querysets answer the same for every user at once.
 Everything that lists, searches, feeds or mails community content starts from
 `communities_visible_to` / `communities_readable_by`. 404 for what the viewer may not
 know exists; 403 for what they know of but may not do.

@@ -1,8 +1,13 @@
 """Who may see and do what with threads, replies and knowledge pages: the one place.
 
-Built on communities.permissions. Lists, search, feeds and notifications start from
-`threads_visible_to` / `replies_visible_to`; objects are fetched through the
-`get_*_for_user_or_404` helpers (one 404 for missing and forbidden).
+Built on the viewer's `communities.permissions.Access` (the communities they read and
+moderate): every rule here is one condition on those ids and on the post's own flags,
+in a database form (`thread_visible_q`, `reply_visible_q`, for the querysets and
+notifications) and a Python form (`can_read_thread`, `can_read_reply`, for one object
+in hand); `thread_recipients` is the same rule for every user at once. Lists, search,
+feeds and notifications start from `threads_visible_to` / `replies_visible_to`; objects
+are fetched through the `get_*_for_user_or_404` helpers (one 404 for missing and
+forbidden).
 
 Deleted posts are visible only to facilitators and site admins (who can restore them);
 hidden posts to facilitators, site admins and their authors.

@@ -5,7 +5,8 @@ wall-clock assertions in tests): run it by hand, on a quiet machine, with
     DJANGO_SETTINGS_MODULE=tests.settings .venv/bin/python -m tests.measure_thread_page
 
 `--queries` prints the query counts of the thread page, the thread list, home, search
-and the directory for the same member. `--profile` prints a pyinstrument profile of the 20-reply page (pip install pyinstrument).
+and the directory for the same member. `--profile` prints a pyinstrument profile of the
+20-reply page (pyinstrument is in the dev extra). MEASURE_REQUESTS changes the 50.
 It uses a throw-away test database, made and dropped like pytest's.
 """
 
