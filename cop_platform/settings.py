@@ -182,9 +182,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # Accounts (django-allauth): email is the identifier, login by emailed code first
 # ---------------------------------------------------------------------------
 AUTH_USER_MODEL = "members.User"
+# Django's and allauth's backends, loading the user with their community access
+# (communities.backends). Sessions made with the plain backends sign in again once.
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "communities.backends.ModelBackend",
+    "communities.backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_request_login_code"
 LOGIN_REDIRECT_URL = "home"

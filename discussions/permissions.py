@@ -1,15 +1,21 @@
 """Who may see and do what with threads, replies and knowledge pages: the one place.
 
-Built on communities.permissions. Lists, search, feeds and notifications start from
-`threads_visible_to` / `replies_visible_to`; objects are fetched through the
-`get_*_for_user_or_404` helpers (one 404 for missing and forbidden).
+Built on the viewer's `communities.permissions.Access` (the communities they read and
+moderate): every rule here is one condition on those ids and on the post's own flags,
+in a database form (`thread_visible_q`, `reply_visible_q`, for the querysets and
+notifications) and a Python form (`can_read_thread`, `can_read_reply`, for one object
+in hand); `thread_recipients` is the same rule for every user at once. Lists, search,
+feeds and notifications start from `threads_visible_to` / `replies_visible_to`; objects
+are fetched through the `get_*_for_user_or_404` helpers (one 404 for missing and
+forbidden).
 
 Deleted posts are visible only to facilitators and site admins (who can restore them);
 hidden posts to facilitators, site admins and their authors.
 """
 
 from collections.abc import Callable
-from typing import Any, cast
+from datetime import datetime
+from typing import cast
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -17,96 +23,141 @@ from django.utils import timezone
 
 from communities.models import Community, Membership
 from communities.permissions import (
+    Access,
     Role,
+    access_of,
+    can_manage_community,
     can_read_community,
     communities_readable_by,
+    community_readers,
     is_site_admin,
     role_in,
 )
-from discussions.models import Attachment, CommunityMute, KnowledgePage, Reply, Thread
+from discussions.models import (
+    Attachment,
+    CommunityMute,
+    KnowledgePage,
+    Notification,
+    Reply,
+    Thread,
+)
 from members.models import User
 from members.types import Viewer
 
-
-def _moderated_communities(user: User) -> QuerySet[Membership, Any]:
-    return Membership.objects.filter(
-        user=user, state=Membership.State.ACTIVE, role__gte=Membership.Role.FACILITATOR
-    ).values("community_id")
-
-
-_QUERYSETS_ATTR = "_visibility_querysets"
+# --- the one rule on posts ----------------------------------------------------------------
+# A post (thread or reply) is shown to who may read its community when it is not deleted
+# and, if hidden, only to its author; moderators of the community see every post. Each
+# rule below has a database form (`*_q`, for querysets) and a Python form (for one object
+# in hand), side by side; tests hold the two equal for every persona and setting.
 
 
-def _built_once(user: Viewer, name: str, build: Callable[[], QuerySet[Any]]) -> QuerySet[Any]:
-    """A visibility queryset, built once per user object (so once per request; building
-    one cost more than running it). Only its shape is kept: which rows match is read
-    from the database each time it runs, and the shape follows from who the user is."""
-    if not user.is_authenticated:
-        return build()
-    built: dict[tuple[str, bool], QuerySet[Any]] | None = getattr(user, _QUERYSETS_ATTR, None)
-    if built is None:
-        built = {}
-        setattr(user, _QUERYSETS_ATTR, built)
-    key = (name, user.is_staff)
-    if key not in built:
-        built[key] = build()
-    return built[key].all()  # a copy: callers may filter or evaluate it
+def _shown_q(user_id: int | None, prefix: str = "") -> Q:
+    shown = Q(**{f"{prefix}is_hidden": False})
+    if user_id is not None:
+        shown |= Q(**{f"{prefix}author_id": user_id})
+    return Q(**{f"{prefix}deleted_at__isnull": True}) & shown
+
+
+def _shown(post: Thread | Reply, user_id: int | None) -> bool:
+    return post.deleted_at is None and (
+        not post.is_hidden or (user_id is not None and post.author_id == user_id)
+    )
+
+
+def thread_visible_q(access: Access, prefix: str = "") -> Q:
+    """The threads (at `prefix`, e.g. "thread__") the viewer may read."""
+    if access.everything:
+        return Q()
+    community = f"{prefix}community_id"
+    return access.where("moderates", community) | (
+        access.where("reads", community) & _shown_q(access.user_id, prefix)
+    )
+
+
+def reply_visible_q(access: Access, prefix: str = "") -> Q:
+    """The replies (at `prefix`) the viewer may read: in a thread they may read, and
+    shown themselves. Filtered on the reply's own community column: no join for it."""
+    if access.everything:
+        return Q()
+    community = f"{prefix}community_id"
+    user_id = access.user_id
+    return access.where("moderates", community) | (
+        access.where("reads", community)
+        & _shown_q(user_id, f"{prefix}thread__")
+        & _shown_q(user_id, prefix)
+    )
 
 
 def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
     """Threads the user may read: in readable communities; deleted ones only for
     moderators, hidden ones for moderators and their authors."""
-    return _built_once(user, "threads", lambda: _threads_visible_to(user))
-
-
-def _threads_visible_to(user: Viewer) -> QuerySet[Thread]:
-    threads = Thread.objects.filter(community__in=communities_readable_by(user))
     if not user.is_authenticated:
-        return threads.none()
-    if user.is_staff:
-        return threads
-    moderates = Q(community__in=_moderated_communities(user))
-    return threads.filter(
-        moderates | (Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user)))
-    )
+        return Thread.objects.none()
+    return Thread.objects.filter(thread_visible_q(access_of(user)))
 
 
 def can_read_thread(user: Viewer, thread: Thread) -> bool:
-    """`threads_visible_to` for one thread fetched with its community, decided in Python
-    from the viewer's cached roles: the thread page's own query then carries no
-    visibility subqueries. Tests hold the two to the same answers for every persona."""
-    if not user.is_authenticated or not can_read_community(user, thread.community):
-        return False
-    if user.is_staff or can_moderate(user, thread.community):
+    """`threads_visible_to` for one thread in hand (no query beyond the viewer's access)."""
+    access = access_of(user)
+    if access.has("moderates", thread.community_id):
         return True
-    return thread.deleted_at is None and (not thread.is_hidden or thread.author_id == user.pk)
+    return access.has("reads", thread.community_id) and _shown(thread, access.user_id)
 
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     """Replies in threads the user may read, with the same rules for deleted/hidden."""
-    return _built_once(user, "replies", lambda: _replies_visible_to(user))
+    if not user.is_authenticated:
+        return Reply.objects.none()
+    return Reply.objects.filter(reply_visible_q(access_of(user)))
 
 
-def _replies_visible_to(user: Viewer) -> QuerySet[Reply]:
-    replies = Reply.objects.filter(thread__in=threads_visible_to(user))
-    if not user.is_authenticated or user.is_staff:
-        return replies
-    moderates = Q(thread__community__in=_moderated_communities(user))
-    return replies.filter(
-        moderates | (Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user)))
-    )
+def replies_shown_q(user_id: int | None) -> Q:
+    """What a reader who does not moderate sees of a readable thread's replies (the
+    thread page prepares its query for this condition)."""
+    return _shown_q(user_id)
 
 
 def reply_readable_in_thread(user: Viewer, thread: Thread) -> Q | None:
-    """For a thread the user may read (fetched through `get_thread_for_user_or_404`):
-    the condition on its replies that `replies_visible_to` would apply, without checking
-    the thread again (which costs a scan of the visible threads per reply on a large
-    site). None means every reply."""
-    if can_moderate(user, thread.community):
+    """For a thread the user may read (`can_read_thread`): the condition on its replies
+    that `replies_visible_to` applies, without checking the thread again. None means
+    every reply."""
+    access = access_of(user)
+    if access.has("moderates", thread.community_id):
         return None
-    if not user.is_authenticated:
+    if not access.has("reads", thread.community_id) or not _shown(thread, access.user_id):
         return Q(pk__in=[])
-    return Q(deleted_at__isnull=True) & (Q(is_hidden=False) | Q(author=user))
+    return _shown_q(access.user_id)
+
+
+def can_read_reply(user: Viewer, reply: Reply) -> bool:
+    """`replies_visible_to` for one reply in hand, with its thread."""
+    access = access_of(user)
+    if access.has("moderates", reply.community_id):
+        return True
+    return (
+        access.has("reads", reply.community_id)
+        and _shown(reply.thread, access.user_id)
+        and _shown(reply, access.user_id)
+    )
+
+
+def thread_recipients(thread: Thread) -> QuerySet[User]:
+    """Everyone who may be told about this thread: active users who can read it now
+    (`can_read_thread` for every user at once), in one query however many they are."""
+    readers = community_readers(thread.community)
+    if thread.deleted_at is None and not thread.is_hidden:
+        return readers
+    moderators = Exists(
+        Membership.objects.filter(
+            user=OuterRef("pk"),
+            community_id=thread.community_id,
+            state=Membership.State.ACTIVE,
+            role__gte=Role.FACILITATOR,
+        )
+    ) | Q(is_staff=True)
+    if thread.deleted_at is None and thread.author_id is not None:
+        moderators |= Q(pk=thread.author_id)  # hidden: its author still sees it
+    return readers.filter(moderators)
 
 
 def get_thread_for_user_or_404(user: Viewer, thread_id: int) -> Thread:
@@ -124,9 +175,12 @@ def get_reply_for_user_or_404(user: Viewer, reply_id: int) -> Reply:
 
 def attachments_visible_to(user: Viewer) -> QuerySet[Attachment]:
     """Attachments of the threads and replies the user may read (same rules)."""
-    return Attachment.objects.filter(
-        Q(thread__in=threads_visible_to(user)) | Q(reply__in=replies_visible_to(user))
-    )
+    if not user.is_authenticated:
+        return Attachment.objects.none()
+    access = access_of(user)
+    on_thread = Q(thread__isnull=False) & thread_visible_q(access, "thread__")
+    on_reply = Q(reply__isnull=False) & reply_visible_q(access, "reply__")
+    return Attachment.objects.filter(on_thread | on_reply)
 
 
 def get_attachment_for_user_or_404(user: Viewer, attachment_id: int) -> Attachment:
@@ -134,40 +188,19 @@ def get_attachment_for_user_or_404(user: Viewer, attachment_id: int) -> Attachme
     return get_object_or_404(attachments_visible_to(user), pk=attachment_id)
 
 
-def thread_recipients(thread: Thread) -> QuerySet[User]:
-    """Everyone who may be told about this thread: active users who can read it now."""
-    community = thread.community
-    readers = User.objects.filter(is_active=True)
-    if not (
-        community.visibility == Community.Visibility.SIGNED_IN
-        and community.is_listed
-        and not community.is_confidential
-    ):
-        readers = readers.filter(
-            Exists(
-                Membership.objects.filter(
-                    user=OuterRef("pk"),
-                    community=community,
-                    state=Membership.State.ACTIVE,
-                    role__gte=Membership.Role.MEMBER,
-                )
-            )
-            | Q(is_staff=True)
-        )
-    return readers
-
-
 def can_moderate(user: Viewer, community: Community) -> bool:
-    """Hide, lock, pin, move, mute, restore, see flags: facilitators and site admins."""
-    return is_site_admin(user) or role_in(user, community) >= Role.FACILITATOR
+    """Hide, lock, pin, move, mute, restore, see flags: who manages the community."""
+    return can_manage_community(user, community)
 
 
-def muted_annotation(user: Viewer) -> Exists:
+def muted_annotation(user: Viewer, now: datetime | None = None) -> Exists:
     """For a thread query: whether the viewer is muted in the thread's community now
     (`viewer_is_muted`, read by `can_reply` instead of a query of its own)."""
     return Exists(
         CommunityMute.objects.filter(
-            community=OuterRef("community_id"), user_id=cast(int, user.pk), until__gt=timezone.now()
+            community=OuterRef("community_id"),
+            user_id=cast(int, user.pk),
+            until__gt=now or timezone.now(),
         )
     )
 
@@ -265,3 +298,15 @@ def knowledge_pages_visible_to(user: Viewer) -> QuerySet[KnowledgePage]:
 def can_edit_knowledge(user: Viewer, community: Community) -> bool:
     """Core members, facilitators and site admins write the community's knowledge."""
     return is_site_admin(user) or role_in(user, community) >= Role.CORE
+
+
+def notifications_visible_to(user: User) -> QuerySet[Notification]:
+    """The user's own notifications about threads and replies they may still read:
+    someone removed from a community keeps no trace of its threads."""
+    access = access_of(user)
+    about_reply = Q()  # `Q(...) | Q()` would drop the empty side: site admins see all
+    if not access.everything:
+        about_reply = Q(reply__isnull=True) | reply_visible_q(access, "reply__")
+    return Notification.objects.filter(
+        thread_visible_q(access, "thread__"), about_reply, recipient=user
+    )

@@ -3,7 +3,7 @@
 Whether the viewer shares a community with the person is community knowledge, which
 this app must not import; callers in `communities` compute it and pass it in as
 `shares_community`. Who may see a person *at all* is decided there too
-(`communities.selectors.people.people_visible_to`): these rules only thin out what such
+(`communities.permissions.people_visible_to`): these rules only thin out what such
 a viewer sees. The display name is always shown to anyone who may see the person; email
 addresses are never shown to other members, so they are not a profile field here.
 """

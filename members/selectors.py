@@ -1,7 +1,7 @@
 """Reads on people and organisations.
 
 Lists of people are community business (who may see whom depends on shared
-communities) and start from `communities.selectors.people.people_visible_to`. What this
+communities) and start from `communities.permissions.people_visible_to`. What this
 module adds is the per-field view of one person: `profile_for_viewer` returns only the
 fields the viewer may see, so templates cannot show a hidden one by mistake.
 """

@@ -1,15 +1,13 @@
 """People: who may see whom, profiles, the expert finder, "members like you" and a
 community's members list.
 
-A viewer may see a person when the viewer is an active member (member role or higher:
-sponsorship alone does not open the members list) of a community where that person is
-active. Site admins see everyone. Every list here starts from `people_visible_to`; which
-profile fields of a visible person show is decided by `members.permissions`, which is
-told here whether the two share a community.
+Who may see whom is decided in `communities.permissions` (`people_visible_to`,
+`shares_community`, `can_see_person_field`, re-exported here for existing callers);
+every list here starts from `people_visible_to`. Which profile fields of a visible person
+show is decided by `members.permissions`.
 """
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db.models import (
     Exists,
@@ -28,47 +26,22 @@ from django.shortcuts import get_object_or_404
 from taggit.models import Tag
 
 from communities.models import Community, Membership
-from communities.permissions import Role, communities_visible_to
+from communities.permissions import (
+    access_of,
+    communities_visible_to,
+    people_visible_to,
+    shares_community,
+)
+from communities.permissions import (
+    can_see_person_field as can_see_person_field,
+)
 from members.models import Organization, TaggedExpertise, TaggedInterest, User
-from members.permissions import can_see_profile_field, profile_field_visible_q
+from members.permissions import profile_field_visible_q
 from members.selectors import ProfileView, profile_for_viewer, profile_visibility_summary
-from members.types import Viewer
 
 SUGGESTION_LIMIT = 10
 # What a row in a list of people shows; the profile page shows every field.
 LIST_FIELDS = ("organization", "job_title", "expertise", "avatar")
-
-
-def _member_list_communities(viewer: User) -> QuerySet[Membership, Any]:
-    """Ids of the communities whose members list the viewer sees as a member."""
-    return Membership.objects.filter(
-        user=viewer, state=Membership.State.ACTIVE, role__gte=Role.MEMBER
-    ).values("community_id")
-
-
-def people_visible_to(viewer: Viewer) -> QuerySet[User]:
-    """Everyone the viewer may know is on the platform: co-members of the communities
-    whose members list the viewer sees (the viewer included). Site admins see all."""
-    if not viewer.is_authenticated:
-        return User.objects.none()
-    if viewer.is_staff:
-        return User.objects.all()
-    co_members = Membership.objects.filter(
-        state=Membership.State.ACTIVE, community_id__in=_member_list_communities(viewer)
-    ).values("user_id")
-    return User.objects.filter(is_active=True, pk__in=co_members)
-
-
-def shares_community(viewer: Viewer, person: User) -> bool:
-    """Whether the person is active in a community whose members list the viewer sees:
-    what the "people who share a community with me" visibility level means."""
-    if not viewer.is_authenticated:
-        return False
-    return Membership.objects.filter(
-        user=person,
-        state=Membership.State.ACTIVE,
-        community_id__in=_member_list_communities(viewer),
-    ).exists()
 
 
 def get_person_for_user_or_404(viewer: User, user_id: int) -> User:
@@ -79,22 +52,12 @@ def get_person_for_user_or_404(viewer: User, user_id: int) -> User:
     return get_object_or_404(people, pk=user_id)
 
 
-def can_see_person_field(viewer: Viewer, person: User, field_name: str) -> bool:
-    """One profile field of a person the viewer may see (fetched through
-    `get_person_for_user_or_404`)."""
-    if viewer.is_authenticated and (viewer.pk == person.pk or viewer.is_staff):
-        return True
-    return can_see_profile_field(
-        person, viewer, field_name, shares_community=shares_community(viewer, person)
-    )
-
-
 def shared_communities(viewer: User, person: User) -> QuerySet[Community]:
     """Communities where both are active and whose members list the viewer sees."""
     theirs = Membership.objects.filter(user=person, state=Membership.State.ACTIVE)
     return (
         communities_visible_to(viewer)
-        .filter(pk__in=_member_list_communities(viewer))
+        .filter(access_of(viewer).where("member_lists"))
         .filter(pk__in=theirs.values("community_id"))
         .order_by("name", "pk")
     )
@@ -114,7 +77,8 @@ def _shared_memberships(viewer: User) -> Prefetch:
     return Prefetch(
         "memberships",
         queryset=Membership.objects.filter(
-            state=Membership.State.ACTIVE, community_id__in=_member_list_communities(viewer)
+            access_of(viewer).where("member_lists", "community_id"),
+            state=Membership.State.ACTIVE,
         )
         .select_related("community")
         .order_by("community__name", "pk"),

@@ -309,6 +309,7 @@ def generate(
                 yield (
                     rid,
                     tid,
+                    cid,
                     parent,
                     rng.choice(members_of[cid]),
                     body,
@@ -324,6 +325,7 @@ def generate(
             [
                 "id",
                 "thread_id",
+                "community_id",
                 "parent_id",
                 "author_id",
                 "body",

@@ -5,6 +5,8 @@ pages never render Markdown per view. Search vectors are stored per row (GIN-ind
 built with the community's language and accent-folded in Python (no extensions).
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVectorField
@@ -107,6 +109,11 @@ class Thread(models.Model):
 
 class Reply(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="replies")
+    # The thread's community, copied so that visibility and search filter replies without
+    # a join through their thread; `thread_move` moves it with the thread.
+    community = models.ForeignKey(
+        "communities.Community", on_delete=models.CASCADE, related_name="+", editable=False
+    )
     parent = models.ForeignKey(
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
     )
@@ -136,10 +143,20 @@ class Reply(models.Model):
                 condition=models.Q(deleted_at__isnull=True),
                 name="reply_search_recent",
             ),
+            models.Index(
+                fields=["community", "-created_at", "-id"],
+                condition=models.Q(deleted_at__isnull=True),
+                name="reply_community_recent",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"Reply {self.pk} on {self.thread_id}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.community_id is None:
+            self.community_id = self.thread.community_id
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return (

@@ -1,32 +1,24 @@
 """Reads on notifications and on who may be mentioned, built on the permission querysets.
 
 A notification is shown only while its thread (and reply) is still visible to its
-recipient: someone removed from a community keeps no trace of its threads.
+recipient (`discussions.permissions.notifications_visible_to`, re-exported here).
 """
 
 from django.core.cache import cache
-from django.db.models import Case, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community
 from communities.permissions import Role, community_recipients
 from discussions.mentions import MAX_NAME_LENGTH, mention_name_expression
 from discussions.models import Notification, Thread
-from discussions.permissions import replies_visible_to, thread_recipients, threads_visible_to
+from discussions.permissions import (
+    notifications_visible_to as notifications_visible_to,
+)
+from discussions.permissions import thread_recipients
 from members.models import User
 
 MENTION_SUGGESTIONS = 8
-
-
-def notifications_visible_to(user: User) -> QuerySet[Notification]:
-    """The user's own notifications about threads and replies they may still read."""
-    visible_thread = threads_visible_to(user).filter(pk=OuterRef("thread_id"))
-    visible_reply = replies_visible_to(user).filter(pk=OuterRef("reply_id"))
-    return Notification.objects.filter(
-        Exists(visible_thread),
-        Q(reply__isnull=True) | Exists(visible_reply),
-        recipient=user,
-    )
 
 
 def notification_list_for_user(user: User) -> QuerySet[Notification]:

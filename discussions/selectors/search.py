@@ -15,34 +15,36 @@ The candidates are ranked and cut to one page here; one last query reads that pa
 titles, authors and bodies.
 """
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from math import ceil
-from typing import Any, NamedTuple
+from typing import Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import Case, Exists, F, OuterRef, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.safestring import SafeString
 
 from communities.models import Community
 from discussions.models import Reply, TaggedThread, Thread
 from discussions.permissions import replies_visible_to, threads_visible_to
+from discussions.selectors.search_hits import (
+    CONFIGS,
+    REPLY,
+    THREAD,
+    Candidate,
+    SearchHit,
+    hits,
+)
 from discussions.text import (
-    Matcher,
     fold,
     has_words,
-    highlight,
-    html_to_text,
-    snippet,
-    tsquery_lexemes,
 )
-from members.models import User
 from members.types import Viewer
 
 PAGE_SIZE = 20
@@ -64,8 +66,6 @@ FIRST_WINDOW = timedelta(hours=12)
 MARGIN = 1.5
 # The last window holds all older posts: at most this many queries find the candidates.
 MAX_WINDOWS = 4
-THREAD, REPLY = "thread", "reply"
-CONFIGS = {Community.Language.NL: "dutch", Community.Language.EN: "english"}
 
 
 @dataclass(frozen=True)
@@ -77,23 +77,6 @@ class SearchFilters:
     author: str = ""  # part of the author's display name
     date_from: date | None = None
     date_to: date | None = None  # inclusive
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    post_type: str
-    url: str
-    title: SafeString  # escaped, with <mark>
-    snippet: SafeString  # escaped, with <mark>
-    kind_label: str
-    community_name: str
-    community_url: str
-    author_name: str | None
-    created_at: datetime
-
-    @property
-    def is_reply(self) -> bool:
-        return self.post_type == REPLY
 
 
 class _CountedPaginator(Paginator):
@@ -135,13 +118,6 @@ class SearchResults:
         return isinstance(paginator, _CountedPaginator) and paginator.capped
 
 
-class _Candidate(NamedTuple):
-    post_type: str
-    id: int
-    created: datetime
-    rank: float
-
-
 # A window of age: created at or after `since` and before `until` (None: no bound).
 _Window = tuple[datetime | None, datetime | None]
 
@@ -161,7 +137,8 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
     """Apply the filters; `thread` is the path from the row to its thread ("" or
     "thread__")."""
     if filters.community is not None:
-        queryset = queryset.filter(**{f"{thread}community": filters.community})
+        # Replies carry their thread's community: no join through the thread for it.
+        queryset = queryset.filter(community=filters.community)
     if filters.kind:
         queryset = queryset.filter(**{f"{thread}kind": filters.kind})
     if filters.tag:
@@ -181,7 +158,7 @@ def _filtered(queryset: QuerySet[Any], filters: SearchFilters, thread: str) -> Q
 
 def _matches_sql(
     queryset: QuerySet[Any], post_type: str, language_field: str, queries: dict[str, SearchQuery]
-) -> tuple[str, list[Any]]:
+) -> tuple[str, list[Any]] | None:
     """The rows whose vector matches the query parsed in their community's language,
     with their rank, as SQL: compiled once, then queried per window."""
     matches = Q()
@@ -199,7 +176,10 @@ def _matches_sql(
         )
         .values("hit_type", "hit_id", "hit_created", "hit_rank")
     )
-    sql, params = matching.query.sql_with_params()
+    try:
+        sql, params = matching.query.sql_with_params()
+    except EmptyResultSet:  # nothing readable at all: Django knows without asking
+        return None
     return sql, list(params)
 
 
@@ -218,13 +198,13 @@ def _matching(
             filters,
             "thread__",
         )
-        matching[REPLY] = _matches_sql(replies, REPLY, "thread__community__language", queries)
-    return matching
+        matching[REPLY] = _matches_sql(replies, REPLY, "community__language", queries)
+    return {post_type: sql for post_type, sql in matching.items() if sql is not None}
 
 
 def _newest(
     matching: dict[str, tuple[str, list[Any]]], windows: dict[str, _Window], oldest: bool = False
-) -> tuple[list[_Candidate], dict[str, datetime | None]]:
+) -> tuple[list[Candidate], dict[str, datetime | None]]:
     """One query: for each type, its newest CANDIDATES + 1 matches in its window (one
     more than are ranked, to tell whether there are more); with `oldest`, also when the
     oldest post of each type was written, so that no older window is looked into on a
@@ -254,13 +234,13 @@ def _newest(
     with connection.cursor() as cursor, _unprepared():
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    candidates = [_Candidate(*row) for row in rows if row[1] is not None]
+    candidates = [Candidate(*row) for row in rows if row[1] is not None]
     return candidates, {row[0]: row[2] for row in rows if row[1] is None}
 
 
 def _candidates(
     matching: dict[str, tuple[str, list[Any]]], now: datetime, floor: datetime | None
-) -> dict[str, list[_Candidate]]:
+) -> dict[str, list[Candidate]]:
     """Up to CANDIDATES + 1 of the newest matches of each type, one query per window of
     age (for all types still short). Each window after the first reaches as far back as
     the matches found so far say it must to hold the missing ones (with a margin, and at
@@ -268,7 +248,7 @@ def _candidates(
     posts. A word in many posts needs a window or two; a rare one is soon looked up in
     all posts, through the search index alone. The windows start at `now` and need not
     reach before `floor` (a date filter's ends)."""
-    found: dict[str, list[_Candidate]] = {post_type: [] for post_type in matching}
+    found: dict[str, list[Candidate]] = {post_type: [] for post_type in matching}
     first_since = now - FIRST_WINDOW
     first, oldest = _newest(matching, dict.fromkeys(matching, (first_since, None)), oldest=True)
     for candidate in first:
@@ -303,9 +283,9 @@ def _candidates(
     return found
 
 
-def _ranked(found: dict[str, list[_Candidate]]) -> tuple[list[_Candidate], bool]:
+def _ranked(found: dict[str, list[Candidate]]) -> tuple[list[Candidate], bool]:
     """The newest CANDIDATES of each type, best first; and whether there were more."""
-    kept: list[_Candidate] = []
+    kept: list[Candidate] = []
     capped = False
     for candidates in found.values():
         candidates.sort(key=lambda c: (c.created, c.id), reverse=True)
@@ -314,75 +294,6 @@ def _ranked(found: dict[str, list[_Candidate]]) -> tuple[list[_Candidate], bool]
     # Best rank first, then newest; the type and id only make the order stable.
     kept.sort(key=lambda c: (-c.rank, -c.created.timestamp(), c.post_type, -c.id))
     return kept, capped
-
-
-_TSQUERIES = ", ".join(
-    f"websearch_to_tsquery('{config}'::regconfig, %s)::text" for config in CONFIGS.values()
-)
-_PAGE_SQL = f"""
-    SELECT page.n, t.id, t.title, t.kind, c.name, c.slug, u.display_name, u.email,
-        COALESCE(r.body_html, t.body_html), {_TSQUERIES}
-    FROM unnest(%s::text[], %s::bigint[]) WITH ORDINALITY AS page(post_type, id, n)
-    LEFT JOIN {Reply._meta.db_table} r ON page.post_type = '{REPLY}' AND r.id = page.id
-    JOIN {Thread._meta.db_table} t ON t.id = COALESCE(r.thread_id, page.id)
-    JOIN {Community._meta.db_table} c ON c.id = t.community_id
-    LEFT JOIN {User._meta.db_table} u ON u.id = CASE page.post_type
-        WHEN '{THREAD}' THEN t.author_id ELSE r.author_id END
-    ORDER BY page.n
-"""  # noqa: S608 - only constants; values are parameters
-
-
-def _hits(page: list[_Candidate], folded: str) -> list[SearchHit]:
-    """The page's hits with highlighted titles and snippets, in one query. The ids come
-    from the candidates, which were found among the posts the user may read."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            _PAGE_SQL,
-            [
-                *[folded] * len(CONFIGS),
-                [c.post_type for c in page],
-                [c.id for c in page],
-            ],
-        )
-        rows = cursor.fetchall()
-    if not rows:
-        return []
-    matcher = _RememberingMatcher(folded, tsquery_lexemes(*(text or "" for text in rows[0][9:])))
-    return [_hit(page[row[0] - 1], row, matcher) for row in rows]
-
-
-class _RememberingMatcher(Matcher):
-    """A Matcher that remembers its answer per word: a page's texts repeat words."""
-
-    def __init__(self, query: str, lexemes: set[str]) -> None:
-        super().__init__(query, lexemes)
-        self._answers: dict[str, bool] = {}
-
-    def matches(self, word: str) -> bool:
-        answer = self._answers.get(word)
-        if answer is None:
-            answer = self._answers[word] = super().matches(word)
-        return answer
-
-
-def _hit(candidate: _Candidate, row: Sequence[Any], matcher: Matcher) -> SearchHit:
-    _, thread_id, title, kind, community, slug, author_name, email, body_html = row[:9]
-    if candidate.post_type == THREAD:
-        url = Thread(pk=candidate.id).get_absolute_url()
-    else:
-        url = Reply(pk=candidate.id, thread_id=thread_id).get_absolute_url()
-    author = User(display_name=author_name, email=email).name if email is not None else None
-    return SearchHit(
-        post_type=candidate.post_type,
-        url=url,
-        title=highlight(title, matcher),
-        snippet=snippet(html_to_text(body_html or ""), matcher),
-        kind_label=str(Thread.Kind(kind).label),
-        community_name=community,
-        community_url=Community(slug=slug).get_absolute_url(),
-        author_name=author,
-        created_at=candidate.created,
-    )
 
 
 @contextmanager
@@ -432,6 +343,8 @@ def search(
         return SearchResults(query=query, searchable=False)
     filters = filters or SearchFilters()
     matching = _matching(user, _queries(folded), filters)
+    if not matching:
+        return SearchResults(query=query, searchable=_has_lexemes(folded))
     now = timezone.now()
     if filters.date_to:
         now = min(now, _day_start(filters.date_to + timedelta(days=1)))
@@ -443,7 +356,7 @@ def search(
     number = min(max(page, 1), MAX_PAGE)
     number = number if number <= paginator.num_pages else 1
     start = (number - 1) * PAGE_SIZE
-    object_list = _hits(ranked[start : start + PAGE_SIZE], folded)
+    object_list = hits(ranked[start : start + PAGE_SIZE], folded)
     return SearchResults(
         query=query,
         searchable=True,

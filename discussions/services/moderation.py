@@ -258,6 +258,7 @@ def thread_move(*, thread: Thread, by: User, to: Community) -> Thread:
     if to.pk == source.pk:
         raise ValidationError(_("The thread is already in this community."), code="same")
     Thread.objects.select_for_update().filter(pk=thread.pk).update(community=to)
+    Reply.objects.filter(thread=thread).update(community=to)
     Flag.objects.filter(thread=thread).update(community=to)
     Flag.objects.filter(reply__thread=thread).update(community=to)
     ReadState.objects.filter(thread=thread).update(community=to)

@@ -517,6 +517,7 @@ def test_the_members_list_query_count_does_not_grow(
         set_profile(add_member(community, site_admin), expertise=["wondzorg"])
     client.force_login(member)
     client.get("/")
-    # session, user, community, roles, organisation options, count, page, expertise
-    with django_assert_num_queries(8):
+    # session, user (with the viewer's access), community, organisation options, count,
+    # page, expertise
+    with django_assert_num_queries(7):
         client.get("/communities/e-health/members/")

@@ -293,7 +293,8 @@ def test_knowledge_list_query_count_does_not_grow(
         _page(community, editors[i % 2], title=f"Pagina {i}")
     _login(client, member)
     client.get("/")  # settle the session
-    # session, user, community, role, pages (with community and last editor)
-    with django_assert_num_queries(5):
+    # session, user (with the viewer's access), community, pages (with community and
+    # last editor)
+    with django_assert_num_queries(4):
         response = client.get("/c/e-health/knowledge/")
     assert len(response.context["pages"]) == pages

@@ -14,7 +14,7 @@ from communities.services.communities import community_create
 from communities.services.memberships import membership_grant
 from discussions.fragments import reply_card_context
 from discussions.models import Flag, Reply, Thread
-from discussions.permissions import can_reply, is_muted
+from discussions.permissions import can_reply, is_muted, replies_visible_to
 from discussions.selectors.threads import reply_rows_for_thread
 from discussions.services.moderation import (
     ensure_may_post,
@@ -192,8 +192,8 @@ def test_moderation_queue_query_count_does_not_grow(
     member_mute(community=community, user=other_member, by=facilitator, days=1, reason="rust")
     _login(client, facilitator)
     client.get("/")  # settle the session
-    # session, user, community, role, flag count, flag page, mutes
-    with django_assert_num_queries(7):
+    # session, user (with the viewer's access), community, flag count, flag page, mutes
+    with django_assert_num_queries(6):
         response = client.get("/c/e-health/moderation/")
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == flags
@@ -459,3 +459,18 @@ def test_core_members_and_facilitators_are_not_limited(
     for _ in range(2):
         _thread(community, core_member)
         _thread(community, facilitator)
+
+
+def test_moving_a_thread_moves_its_replies_community(
+    community: Community, thread: Thread, other_member: User, facilitator: User, site_admin: User
+) -> None:
+    """Replies carry their thread's community (for visibility and search without a
+    join): a move must carry it along, or the replies would stay readable by the old
+    community's members and hidden from the new one's."""
+    to = _community(site_admin, facilitator, "verhuisd")
+    first = reply_create(thread=thread, author=other_member, body="Eerste")
+    reply_create(thread=thread, author=facilitator, body="Tweede", parent=first)
+    assert set(thread.replies.values_list("community_id", flat=True)) == {community.pk}
+    thread_move(thread=thread, by=facilitator, to=to)
+    assert set(thread.replies.values_list("community_id", flat=True)) == {to.pk}
+    assert not replies_visible_to(other_member).filter(thread=thread).exists()

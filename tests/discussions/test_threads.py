@@ -409,10 +409,11 @@ def test_the_thread_list_query_count_is_fixed(
     client = Client()
     _login(client, member)
     client.get("/")
-    # session, user, community, roles, threads (tags and read state as subqueries),
-    # tag suggestions (then cached), mute (may they start a thread), the visit upsert;
+    # session, user (with the viewer's access), community, threads (tags and read state
+    # as subqueries), tag suggestions (then cached), mute (may they start a thread), the
+    # visit upsert;
     # the unread count in the header is cached after the first visit
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(7):
         assert client.get(_list_url(community)).status_code == 200
 
 

@@ -76,12 +76,13 @@ def test_thread_page_query_count_does_not_grow_with_replies(
             reaction_toggle(user=member, post=parent, kind="thanks")
     client.force_login(member)
     client.get("/")  # settle the session
-    # session, user, thread (tags, reactions, read state, the viewer's subscription
-    # settings, mute, "has attachments" as subqueries), replies (visibility, reactions
-    # as subqueries), roles, the read-state upsert (the unread count in the header is
-    # cached after the first visit); the member's unread notifications about the
-    # thread are marked read on opening it, and the header's count read again
-    with django_assert_num_queries(8):
+    # session, user (with the viewer's access as subqueries), thread (tags, reactions,
+    # read state, the viewer's subscription settings, mute, "has attachments" as
+    # subqueries), replies (visibility, reactions as subqueries), the read-state upsert
+    # (the unread count in the header is cached after the first visit); the member's
+    # unread notifications about the thread are marked read on opening it, and the
+    # header's count read again
+    with django_assert_num_queries(7):
         assert client.get(f"/t/{thread.pk}/").status_code == 200
 
 
@@ -141,5 +142,5 @@ def test_files_sent_with_a_reply_are_attached(
     client.force_login(member)
     client.get("/")
     # as without attachments, plus the one query for the thread's and replies' files
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get(f"/t/{thread.pk}/").status_code == 200

@@ -114,8 +114,8 @@ def test_the_invitation_list_takes_the_same_queries_however_many_invitations(
         invitation=invitation_of("p0@example.org"), user=accepted, charter_accepted=True
     )
     client.force_login(facilitator)
-    # session, user, community, role, counts, page count, page rows
-    with django_assert_num_queries(8):
+    # session, user (with the viewer's access), community, counts, page count, page rows
+    with django_assert_num_queries(7):
         response = client.get(LIST_URL)
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == count
