@@ -187,6 +187,12 @@ AUTH_USER_MODEL = "members.User"
 AUTHENTICATION_BACKENDS = [
     "communities.backends.ModelBackend",
     "communities.backends.AuthenticationBackend",
+    # Sessions remember the backend that signed them in; these two stay listed (after
+    # the two that replace them, so they never sign anyone in first) so that sessions
+    # from before the access-loading backends keep working. Their users read their
+    # access in one query of its own.
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 LOGIN_URL = "account_request_login_code"
 LOGIN_REDIRECT_URL = "home"
