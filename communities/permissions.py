@@ -157,3 +157,10 @@ def community_recipients(community: Community, min_role: Role = Role.MEMBER) -> 
 def can_view_member_list(user: Viewer, community: Community) -> bool:
     """Active members (not sponsors by that role alone) and site admins."""
     return is_site_admin(user) or role_in(user, community) >= Role.MEMBER
+
+
+def invitation_bound_to_address(community: Community) -> bool:
+    """Whether an invitation admits only the account of the address it was sent to: in an
+    invite-only or confidential community the link is for that person, not for whoever
+    happens to be signed in on the device that opens it."""
+    return community.is_confidential or community.join_policy == Community.JoinPolicy.INVITE
