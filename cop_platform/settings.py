@@ -122,6 +122,10 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Members open a link from a chat app weeks later: a session lasts 60 days and, by
+# default, each visit starts the 60 days again (one session write per request).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_DAYS", default=60) * 24 * 60 * 60
+SESSION_SAVE_EVERY_REQUEST = env.bool("DJANGO_SESSION_RENEW_ON_USE", default=True)
 
 # ---------------------------------------------------------------------------
 # Celery (broker on Redis; JSON only; see cop_platform/celery.py)
