@@ -80,6 +80,7 @@ def test_reactions_on_cached_reply_cards_count_once_with_and_without_javascript(
     _log_in(page, live_server, member)
     page.goto(thread.get_absolute_url())
     card = page.locator(f"#reply-{reply.pk}")
+    card.locator(".react-more > summary").click()
     card.get_by_role("button", name="Thanks").click()
     expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
     assert Reaction.objects.filter(reply=reply, user=member).count() == 1
@@ -100,6 +101,7 @@ def test_reactions_on_cached_reply_cards_count_once_with_and_without_javascript(
         )
         User.objects.filter(pk=core_member.pk).update(language="en")
         plain.goto(thread.get_absolute_url())
+        plain.locator(f"#reply-{reply.pk} .react-more > summary").click()
         plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful").click()
         plain.wait_for_url(f"**{thread.get_absolute_url()}#reply-{reply.pk}")
         pressed = plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful")
