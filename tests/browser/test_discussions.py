@@ -49,6 +49,8 @@ def test_a_question_is_asked_answered_and_accepted(
 
     _log_in(page, live_server, member)
     page.goto(thread.get_absolute_url())
+    # Marking the answer is in the reply's overflow menu.
+    page.locator("#replies .post-actions .overflow > summary").first.click()
     page.get_by_role("button", name="Mark as answer").click()
     expect(page.get_by_role("heading", name="Accepted answer")).to_be_visible()
     thread.refresh_from_db()

@@ -32,7 +32,7 @@ def test_a_one_line_reply_card_is_compact_and_its_secondary_actions_fold(
     expect(card.locator(".reaction-count")).to_have_count(0)
     mine = page.locator(f"#reply-{own.pk} .card")
     expect(mine.get_by_role("link", name="Bewerken")).to_be_hidden()
-    mine.locator(".overflow > summary").click()
+    mine.locator(".post-actions .overflow > summary").click()
     expect(mine.get_by_role("link", name="Bewerken")).to_be_visible()
     assert_accessible(page)
     assert_fits_phone_width(page)
