@@ -365,3 +365,10 @@ def get_community_for_manager_or_403(user: Viewer, slug: str) -> Community:
     if not can_manage_community(user, community):
         raise PermissionDenied
     return community
+
+
+def invitation_bound_to_address(community: Community) -> bool:
+    """Whether an invitation admits only the account of the address it was sent to: in an
+    invite-only or confidential community the link is for that person, not for whoever
+    happens to be signed in on the device that opens it."""
+    return community.is_confidential or community.join_policy == Community.JoinPolicy.INVITE

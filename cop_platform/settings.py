@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "cop_platform.middleware.PrivateCacheMiddleware",
     "members.middleware.UserPreferencesMiddleware",
+    "members.middleware.SessionRenewalMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -150,6 +151,11 @@ CACHES = {
     }
 }
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Members open a link from a chat app weeks later: a session lasts 60 days, and a visit
+# on a later day starts the 60 days again (members.middleware.SessionRenewalMiddleware:
+# at most one session write per member per day, not one per request).
+SESSION_COOKIE_AGE = env.int("DJANGO_SESSION_DAYS", default=60) * 24 * 60 * 60
+SESSION_RENEW_ON_USE = env.bool("DJANGO_SESSION_RENEW_ON_USE", default=True)
 
 # ---------------------------------------------------------------------------
 # Celery (broker on Redis; JSON only; see cop_platform/celery.py)

@@ -8,6 +8,8 @@ from django.utils.translation import get_language
 
 from members.models import User
 
+LOGGED_IN_MESSAGE = "account/messages/logged_in.txt"
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request: HttpRequest, user: User, form: Any, commit: bool = True) -> User:
@@ -28,3 +30,18 @@ class AccountAdapter(DefaultAccountAdapter):
         language = user.language if user is not None else get_language()
         with translation.override(language or settings.LANGUAGE_CODE):
             super().send_mail(template_prefix, email, context)
+
+    def add_message(
+        self,
+        request: HttpRequest,
+        level: int,
+        message_template: str | None = None,
+        message_context: dict[str, Any] | None = None,
+        extra_tags: str = "",
+        message: str | None = None,
+    ) -> None:
+        # A page that signs someone in with its own welcome (the invitation link) says so
+        # once, not also "You are now logged in as ...".
+        if getattr(request, "quiet_login", False) and message_template == LOGGED_IN_MESSAGE:
+            return
+        super().add_message(request, level, message_template, message_context, extra_tags, message)

@@ -146,3 +146,40 @@ def user_update_profile(
         storage = user.avatar.storage
         transaction.on_commit(lambda: storage.delete(old_avatar))
     return user
+
+
+@transaction.atomic
+def user_for_proven_address(
+    *, email: str, display_name: str = "", language: str = ""
+) -> tuple[User, bool]:
+    """The account of an address whose owner just proved it by following a link sent to
+    it (an invitation), created when there is none; the address is marked verified in
+    allauth, so no second email with a code is needed. Returns (user, created)."""
+    from allauth.account.models import EmailAddress
+
+    address = email.strip().lower()
+    user = User.objects.filter(email__iexact=address).first()
+    if user is None:
+        known = (
+            EmailAddress.objects.filter(email__iexact=address, verified=True)
+            .select_related("user")
+            .first()
+        )
+        user = known.user if known is not None else None
+    created = user is None
+    if user is None:
+        user = User.objects.create_user(
+            email=address,
+            display_name=_clean_name(display_name),
+            **({"language": language} if language else {}),
+        )
+    row = EmailAddress.objects.filter(user=user, email__iexact=address).first()
+    if row is None:
+        has_primary = EmailAddress.objects.filter(user=user, primary=True).exists()
+        EmailAddress.objects.create(
+            user=user, email=address, verified=True, primary=not has_primary
+        )
+    elif not row.verified:
+        row.verified = True
+        row.save(update_fields=["verified"])
+    return user, created

@@ -54,3 +54,39 @@ class InvitationAcceptForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not charter_required:
             del self.fields["accept_charter"]
+
+
+class InvitationJoinForm(InvitationAcceptForm):
+    """The invitation page for someone not signed in: a name (for a new account) and the
+    way of working, and they are in."""
+
+    display_name = forms.CharField(
+        label=_("Your name"),
+        max_length=80,
+        help_text=_("How other members see you. You can change it later."),
+    )
+
+    field_order = ["display_name", "accept_charter"]
+
+    def __init__(self, *args: Any, needs_name: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not needs_name:
+            del self.fields["display_name"]
+        else:
+            self.fields["display_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean_display_name(self) -> str:
+        name = " ".join(self.cleaned_data["display_name"].split())
+        if not name:
+            raise forms.ValidationError(_("Enter the name other members will see."))
+        return name
+
+
+def name_from_address(email: str) -> str:
+    """A first guess at a name from an address like ines.visser@...: "Ines Visser"; empty
+    when the part before the @ does not look like a name."""
+    local = email.split("@", 1)[0]
+    parts = [part for part in local.replace("_", ".").replace("-", ".").split(".") if part]
+    if len(parts) < 2 or not all(part.isalpha() for part in parts):
+        return ""
+    return " ".join(part.capitalize() for part in parts)

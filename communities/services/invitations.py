@@ -24,7 +24,12 @@ from django.utils.translation import ngettext
 
 from communities.emails.invitations import send_invitation_email
 from communities.models import AuditEvent, Community, Invitation, Membership
-from communities.permissions import Role, can_manage_community, role_in
+from communities.permissions import (
+    Role,
+    can_manage_community,
+    invitation_bound_to_address,
+    role_in,
+)
 from communities.selectors.communities import membership_for
 from communities.selectors.invitations import (
     DEFAULT_EXPIRY_DAYS,
@@ -298,11 +303,15 @@ def _closed_message(status: str) -> str:
 
 
 @transaction.atomic
-def invitation_accept(*, invitation: Invitation, user: User, charter_accepted: bool) -> Membership:
-    """Let `user` in through an open invitation; the link is the capability, so any
-    signed-in account may use it (a different address than invited is noted in the
-    audit log). The current way of working must be accepted, unless the user is an
-    active member already: then the invitation is only marked used. Locks the
+def invitation_accept(
+    *, invitation: Invitation, user: User, charter_accepted: bool, by_link: bool = False
+) -> Membership:
+    """Let `user` in through an open invitation. In an open or approval community the
+    link is the capability, so any signed-in account may use it (a different address
+    than invited is noted in the audit log); in an invite-only or confidential one only
+    the invited address's account may. The current way of working must be accepted,
+    unless the user is an active member already: then the invitation is only marked
+    used. `by_link` notes that the link itself signed the person in. Locks the
     invitation row, so a link admits once."""
     invitation = _locked(invitation)
     status = invitation_status(invitation)
@@ -310,7 +319,14 @@ def invitation_accept(*, invitation: Invitation, user: User, charter_accepted: b
         raise ValidationError(_closed_message(status))
     community = invitation.community
     detail: dict[str, object] = {"email": invitation.email, "invitation": invitation.pk}
+    if by_link:
+        detail["by_link"] = True
     if user.email.lower() != invitation.email.lower():
+        if invitation_bound_to_address(community):
+            raise ValidationError(
+                _("This invitation is for %(email)s; log in with that address to accept it.")
+                % {"email": invitation.email}
+            )
         detail |= {"other_address": True, "accepted_as": user.email}
     existing = membership_for(user, community)
     if role_in(user, community) >= Role.MEMBER and existing is not None:

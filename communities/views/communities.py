@@ -1,6 +1,7 @@
 """Community pages: directory, my communities, create, home, settings, stage, audit."""
 
 import copy
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +47,9 @@ from communities.services.communities import (
     community_update,
 )
 from members.types import AuthenticatedHttpRequest
+
+# A member this recent is invited to introduce themselves on the community home.
+NEW_MEMBER_PERIOD = timedelta(days=14)
 
 
 @require_GET
@@ -100,6 +105,11 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
     community = get_community_for_user_or_404(request.user, slug)
     membership = membership_for(request.user, community)
     can_manage = can_manage_community(request.user, community)
+    active = membership is not None and membership.state == Membership.State.ACTIVE
+    needs_charter = bool(membership and active and membership.needs_charter_acceptance)
+    is_new = bool(
+        membership and active and membership.created_at > timezone.now() - NEW_MEMBER_PERIOD
+    )
     context = {
         "community": community,
         "membership": membership,
@@ -110,9 +120,9 @@ def community_detail_view(request: AuthenticatedHttpRequest, slug: str) -> HttpR
         and not (membership and membership.state == Membership.State.REQUESTED),
         "can_manage": can_manage,
         "can_view_members": can_view_member_list(request.user, community),
-        "needs_charter": membership is not None
-        and membership.state == Membership.State.ACTIVE
-        and membership.needs_charter_acceptance,
+        "needs_charter": needs_charter,
+        "charter_accepted": active and not needs_charter,
+        "is_new_member": is_new,
         "pending_count": pending_requests(community).count() if can_manage else 0,
         **community_detail_context(community),
         **community_home_extras(request.user, community),

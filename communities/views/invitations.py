@@ -1,23 +1,30 @@
 """Invitations: facilitators invite, list, resend and revoke; invitees land and accept."""
 
-from urllib.parse import urlencode
-
+from allauth.account.utils import perform_login
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from communities.forms.invitations import InvitationAcceptForm, InvitationForm
-from communities.models import Invitation
+from communities.forms.invitations import (
+    InvitationAcceptForm,
+    InvitationForm,
+    InvitationJoinForm,
+    name_from_address,
+)
+from communities.models import Community, Invitation
 from communities.permissions import (
     Role,
     get_community_for_manager_or_403,
+    invitation_bound_to_address,
     role_in,
 )
 from communities.selectors.invitations import (
@@ -29,7 +36,9 @@ from communities.selectors.invitations import (
     invitation_list_for_community,
     invitation_status,
     invitation_status_counts,
+    users_by_email,
 )
+from communities.services.invitation_links import invitation_accept_by_link
 from communities.services.invitations import (
     InvitationReport,
     invitation_accept,
@@ -146,27 +155,75 @@ def _closed_response(request: HttpRequest, invitation: Invitation, status: str) 
 
 
 def _landing_context(request: HttpRequest, invitation: Invitation) -> dict[str, object]:
-    here = request.path
     return {
         "invitation": invitation,
         "community": invitation.community,
         "inviter_name": invitation.invited_by.name if invitation.invited_by else "",
-        "signup_url": reverse("account_signup")
-        + "?"
-        + urlencode({"email": invitation.email, "next": here}),
-        "next": here,
     }
+
+
+def _welcome(request: HttpRequest, community: Community, already_member: bool) -> None:
+    text = (
+        _("You were already a member of %(community)s.")
+        if already_member
+        else _("Welcome to %(community)s!")
+    )
+    messages.success(request, text % {"community": community.name})
+
+
+def _join_response(request: HttpRequest, invitation: Invitation) -> HttpResponse:
+    """Not signed in: the link proves the address, so this page is the whole way in. A
+    name for a new account and the way of working; an existing account is signed in."""
+    community = invitation.community
+    address = invitation.email.lower()
+    account = users_by_email([address]).get(address)
+    already_member = account is not None and role_in(account, community) >= Role.MEMBER
+    form = InvitationJoinForm(
+        request.POST if request.method == "POST" else None,
+        initial={"display_name": name_from_address(address)},
+        needs_name=account is None,
+        charter_required=bool(community.charter) and not already_member,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            user, _membership = invitation_accept_by_link(
+                invitation=invitation,
+                display_name=form.cleaned_data.get("display_name", ""),
+                charter_accepted=form.cleaned_data.get("accept_charter", False),
+                language=get_language() or "",
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            _welcome(request, community, already_member)
+            # allauth's own login, so its stages (a second factor, where set) still apply.
+            request.quiet_login = True  # type: ignore[attr-defined]
+            return perform_login(request, user, redirect_url=community.get_absolute_url())
+    context = {
+        **_landing_context(request, invitation),
+        "form": form,
+        "account": account,
+        "already_member": already_member,
+        "needs_charter": "accept_charter" in form.fields,
+    }
+    return render(request, ACCEPT_TEMPLATE, context)
 
 
 def _accept_response(request: HttpRequest, user: User, invitation: Invitation) -> HttpResponse:
     community = invitation.community
+    if request.method == "POST" and "switch_account" in request.POST:
+        # "Log out and accept with the invited address": the link then lets that one in.
+        logout(request)
+        return redirect(request.path)
     already_member = role_in(user, community) >= Role.MEMBER
+    other_address = user.email.lower() != invitation.email.lower()
+    bound = other_address and invitation_bound_to_address(community)
     # Bound on any POST: an unticked checkbox sends nothing, and must still be refused.
     form = InvitationAcceptForm(
         request.POST if request.method == "POST" else None,
         charter_required=bool(community.charter) and not already_member,
     )
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not bound and form.is_valid():
         try:
             invitation_accept(
                 invitation=invitation,
@@ -176,19 +233,15 @@ def _accept_response(request: HttpRequest, user: User, invitation: Invitation) -
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            text = (
-                _("You were already a member of %(community)s.")
-                if already_member
-                else _("Welcome to %(community)s!")
-            )
-            messages.success(request, text % {"community": community.name})
+            _welcome(request, community, already_member)
             return redirect(community)
     context = {
         **_landing_context(request, invitation),
         "form": form,
         "already_member": already_member,
         "needs_charter": "accept_charter" in form.fields,
-        "other_address": user.email.lower() != invitation.email.lower(),
+        "other_address": other_address,
+        "bound_to_address": bound,
     }
     return render(request, ACCEPT_TEMPLATE, context)
 
@@ -196,8 +249,9 @@ def _accept_response(request: HttpRequest, user: User, invitation: Invitation) -
 @login_not_required
 @never_cache
 def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
-    """The emailed link: strangers see what they are invited to and sign up or log in
-    (and come back here); signed-in people accept the way of working and join."""
+    """The emailed link, and the whole way in: strangers give a name and accept the way
+    of working, people with an account accept and are signed in, signed-in people
+    accept (another account than invited only where the community allows it)."""
     invitation = invitation_get_by_token(token)
     if invitation is None:
         return render(request, "communities/invitation_invalid.html", status=404)
@@ -206,7 +260,7 @@ def invitation_accept_view(request: HttpRequest, token: str) -> HttpResponse:
         return _closed_response(request, invitation, status)
     user = request.user
     if not user.is_authenticated:
-        return render(request, ACCEPT_TEMPLATE, _landing_context(request, invitation))
+        return _join_response(request, invitation)
     return _accept_response(request, user, invitation)
 
 

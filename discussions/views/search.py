@@ -30,7 +30,16 @@ def search_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"form": form, "results": results, "query_string": query.urlencode()}
+    # The filters stay folded unless one is in use.
+    filtered = results is not None and any(
+        value for name, value in form.cleaned_data.items() if name != "q"
+    )
+    context = {
+        "form": form,
+        "results": results,
+        "query_string": query.urlencode(),
+        "filtered": filtered,
+    }
     return render(request, "discussions/search.html", context)
 
 

@@ -49,6 +49,8 @@ def test_a_question_is_asked_answered_and_accepted(
 
     _log_in(page, live_server, member)
     page.goto(thread.get_absolute_url())
+    # Marking the answer is in the reply's overflow menu.
+    page.locator("#replies .post-actions .overflow > summary").first.click()
     page.get_by_role("button", name="Mark as answer").click()
     expect(page.get_by_role("heading", name="Accepted answer")).to_be_visible()
     thread.refresh_from_db()
@@ -80,6 +82,7 @@ def test_reactions_on_cached_reply_cards_count_once_with_and_without_javascript(
     _log_in(page, live_server, member)
     page.goto(thread.get_absolute_url())
     card = page.locator(f"#reply-{reply.pk}")
+    card.locator(".react-more > summary").click()
     card.get_by_role("button", name="Thanks").click()
     expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
     assert Reaction.objects.filter(reply=reply, user=member).count() == 1
@@ -100,6 +103,7 @@ def test_reactions_on_cached_reply_cards_count_once_with_and_without_javascript(
         )
         User.objects.filter(pk=core_member.pk).update(language="en")
         plain.goto(thread.get_absolute_url())
+        plain.locator(f"#reply-{reply.pk} .react-more > summary").click()
         plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful").click()
         plain.wait_for_url(f"**{thread.get_absolute_url()}#reply-{reply.pk}")
         pressed = plain.locator(f"#reply-{reply.pk}").get_by_role("button", name="Insightful")

@@ -19,7 +19,6 @@ from communities.services.invitations import (
 )
 from members.models import User
 from tests.communities.invitations.helpers import (
-    CODE_RE,
     Capture,
     invitation_of,
     invite,
@@ -115,104 +114,6 @@ def test_a_used_link_says_it_was_used_and_the_member_is_shown_the_way_in(
     assert community.get_absolute_url() in response.content.decode()
 
 
-def test_a_stranger_sees_what_they_are_invited_to_and_how_to_get_in(
-    client: Client,
-    facilitator: User,
-    community: Community,
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
-    invite(
-        django_capture_on_commit_callbacks,
-        community,
-        facilitator,
-        "ann@example.org",
-        "Jij weet veel van e-health.",
-    )
-    token = token_sent_to("ann@example.org")
-
-    response = client.get(landing(token))
-
-    assert response.status_code == 200
-    body = response.content.decode()
-    for text in [
-        community.name,
-        community.focus,
-        community.charter,
-        "Fenna Facilitator",
-        "Jij weet veel van e-health.",
-    ]:
-        assert text in body
-    signup = response.context["signup_url"]
-    assert signup.startswith(reverse("account_signup") + "?")
-    assert "email=ann%40example.org" in signup
-    assert f"next={landing(token).replace('/', '%2F')}" in signup
-    assert f'action="{reverse("account_request_login_code")}"' in body
-    assert f'name="next" value="{landing(token)}"' in body
-
-
-def test_a_stranger_signs_up_by_emailed_code_and_comes_back_to_accept(
-    client: Client,
-    facilitator: User,
-    community: Community,
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
-    invite(django_capture_on_commit_callbacks, community, facilitator, "ann@example.org")
-    token = token_sent_to("ann@example.org")
-    signup_url = client.get(landing(token)).context["signup_url"]
-
-    page = client.get(signup_url)
-    assert page.context["form"]["email"].value() == "ann@example.org"
-    response = client.post(
-        signup_url, {"email": "ann@example.org", "display_name": "Ann", "next": landing(token)}
-    )
-    assert response.status_code == 302
-    code = CODE_RE.search(mail.outbox[-1].body)
-    assert code is not None
-    response = client.post(response.url, {"code": code.group(1)})
-
-    assert response.status_code == 302
-    assert response.url == landing(token)
-    response = client.get(response.url)
-    assert "accept_charter" in response.context["form"].fields
-
-    response = client.post(landing(token), {"accept_charter": "on"})
-
-    assert response.status_code == 302
-    assert response.url == community.get_absolute_url()
-    ann = User.objects.get(email="ann@example.org")
-    membership = Membership.objects.get(user=ann, community=community)
-    assert membership.state == Membership.State.ACTIVE
-    assert membership.charter_version_accepted == community.charter_version
-    invitation = invitation_of("ann@example.org")
-    assert invitation.state == Invitation.State.ACCEPTED
-    assert invitation.accepted_by == ann
-    event = AuditEvent.objects.get(action=A.INVITATION_ACCEPTED, subject=ann)
-    assert event.detail["invited_by"] == facilitator.pk
-    assert "other_address" not in event.detail
-
-
-def test_someone_with_an_account_logs_in_by_code_and_comes_back(
-    client: Client,
-    facilitator: User,
-    outsider: User,
-    community: Community,
-    django_capture_on_commit_callbacks: Capture,
-) -> None:
-    invite(django_capture_on_commit_callbacks, community, facilitator, outsider.email)
-    token = token_sent_to(outsider.email)
-
-    response = client.post(
-        reverse("account_request_login_code"), {"email": outsider.email, "next": landing(token)}
-    )
-    assert response.status_code == 302
-    code = CODE_RE.search(mail.outbox[-1].body)
-    assert code is not None
-    response = client.post(response.url, {"code": code.group(1)})
-
-    assert response.status_code == 302
-    assert response.url == landing(token)
-
-
 def test_accepting_requires_the_charter_checkbox(
     client: Client,
     facilitator: User,
@@ -284,3 +185,181 @@ def test_an_active_member_accepting_only_marks_the_invitation_used(
     assert invitation_of("later@example.org").state == Invitation.State.ACCEPTED
     event = AuditEvent.objects.get(action=A.INVITATION_ACCEPTED, subject=core_member)
     assert event.detail["already_member"] is True
+
+
+def test_a_stranger_sees_what_they_are_invited_to_and_joins_from_that_page(
+    client: Client,
+    facilitator: User,
+    community: Community,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    invite(
+        django_capture_on_commit_callbacks,
+        community,
+        facilitator,
+        "ann.de-vries@example.org",
+        "Jij weet veel van e-health.",
+    )
+    token = token_sent_to("ann.de-vries@example.org")
+
+    response = client.get(landing(token))
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    for text in [
+        community.name,
+        community.focus,
+        community.charter,
+        "Fenna Facilitator",
+        "Jij weet veel van e-health.",
+    ]:
+        assert text in body
+    form = response.context["form"]
+    # The name is guessed from the address, for the invitee to correct.
+    assert form["display_name"].value() == "Ann De Vries"
+    assert "accept_charter" in form.fields
+    assert reverse("account_signup") + "?" not in body
+
+
+def test_a_stranger_joins_in_one_step_with_the_address_verified_by_the_link(
+    client: Client,
+    facilitator: User,
+    community: Community,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    from allauth.account.models import EmailAddress
+
+    invite(django_capture_on_commit_callbacks, community, facilitator, "ann@example.org")
+    token = token_sent_to("ann@example.org")
+    sent = len(mail.outbox)
+
+    response = client.post(
+        landing(token), {"display_name": " Ann  Jansen ", "accept_charter": "on"}
+    )
+
+    assert response.status_code == 302
+    assert response.url == community.get_absolute_url()
+    ann = User.objects.get(email="ann@example.org")
+    assert ann.display_name == "Ann Jansen"
+    assert ann.language == "en"
+    assert not ann.has_usable_password()
+    address = EmailAddress.objects.get(user=ann)
+    assert (address.email, address.verified, address.primary) == ("ann@example.org", True, True)
+    membership = Membership.objects.get(user=ann, community=community)
+    assert membership.state == Membership.State.ACTIVE
+    assert membership.charter_version_accepted == community.charter_version
+    invitation = invitation_of("ann@example.org")
+    assert invitation.state == Invitation.State.ACCEPTED
+    assert invitation.accepted_by == ann
+    event = AuditEvent.objects.get(action=A.INVITATION_ACCEPTED, subject=ann)
+    assert event.detail["invited_by"] == facilitator.pk
+    assert event.detail["by_link"] is True
+    assert "other_address" not in event.detail
+    # Signed in, without a second email.
+    assert len(mail.outbox) == sent
+    assert client.get(community.get_absolute_url()).context["user"] == ann
+
+
+def test_a_stranger_without_name_or_charter_is_asked_again_and_nothing_is_created(
+    client: Client,
+    facilitator: User,
+    community: Community,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    invite(django_capture_on_commit_callbacks, community, facilitator, "ann@example.org")
+    token = token_sent_to("ann@example.org")
+
+    response = client.post(landing(token), {"display_name": "   "})
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"display_name", "accept_charter"}
+    assert not User.objects.filter(email="ann@example.org").exists()
+    assert invitation_of("ann@example.org").state == Invitation.State.PENDING
+
+
+def test_someone_with_an_account_is_signed_in_by_the_link_never_sent_to_sign_up(
+    client: Client,
+    facilitator: User,
+    outsider: User,
+    community: Community,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    invite(django_capture_on_commit_callbacks, community, facilitator, outsider.email.upper())
+    token = token_sent_to(outsider.email)
+
+    page = client.get(landing(token))
+    assert page.context["account"] == outsider
+    assert "display_name" not in page.context["form"].fields
+    assert outsider.name in page.content.decode()
+
+    response = client.post(landing(token), {"accept_charter": "on", "display_name": "Other"})
+
+    assert response.status_code == 302
+    assert response.url == community.get_absolute_url()
+    outsider.refresh_from_db()
+    assert outsider.display_name != "Other"
+    assert Membership.objects.get(user=outsider, community=community).state == "active"
+    assert client.get(community.get_absolute_url()).context["user"] == outsider
+    # Single use: the same link, opened again, signs nobody in.
+    client.logout()
+    again = client.post(landing(token), {"accept_charter": "on"})
+    assert again.context["status"] == "accepted"
+    assert "_auth_user_id" not in client.session
+
+
+def test_an_expired_link_signs_nobody_in(
+    client: Client,
+    facilitator: User,
+    outsider: User,
+    community: Community,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    invite(django_capture_on_commit_callbacks, community, facilitator, outsider.email, days=1)
+    token = token_sent_to(outsider.email)
+
+    with time_machine.travel(timezone.now() + timedelta(days=2)):
+        response = client.post(landing(token), {"accept_charter": "on"})
+
+    assert response.context["status"] == "expired"
+    assert "_auth_user_id" not in client.session
+    assert not Membership.objects.filter(user=outsider, community=community).exists()
+
+
+@pytest.mark.parametrize(
+    "settings_", [{"join_policy": "invite"}, {"is_confidential": True}], ids=["invite", "secret"]
+)
+def test_an_invitation_to_a_closed_community_belongs_to_its_address(
+    client: Client,
+    site_admin: User,
+    facilitator: User,
+    outsider: User,
+    django_capture_on_commit_callbacks: Capture,
+    settings_: dict[str, object],
+) -> None:
+    from tests.conftest import make_community
+
+    closed = make_community(site_admin, facilitator, "closed", charter="Binnen.", **settings_)
+    invite(django_capture_on_commit_callbacks, closed, facilitator, "work@example.org")
+    token = token_sent_to("work@example.org")
+    client.force_login(outsider)
+
+    page = client.get(landing(token))
+    assert page.context["bound_to_address"] is True
+    assert "work@example.org" in page.content.decode()
+    response = client.post(landing(token), {"accept_charter": "on"})
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user=outsider, community=closed).exists()
+    with pytest.raises(ValidationError):
+        invitation_accept(
+            invitation=invitation_of("work@example.org"), user=outsider, charter_accepted=True
+        )
+
+    # "Log out and accept with that address": the link then lets that address in.
+    response = client.post(landing(token), {"switch_account": "1"})
+    assert response.status_code == 302
+    assert response.url == landing(token)
+    assert "_auth_user_id" not in client.session
+    response = client.post(landing(token), {"display_name": "Wim", "accept_charter": "on"})
+    assert response.status_code == 302
+    wim = User.objects.get(email="work@example.org")
+    assert Membership.objects.get(user=wim, community=closed).state == "active"
