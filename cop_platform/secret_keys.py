@@ -23,9 +23,6 @@ REPOSITORY_KEYS = frozenset(
         "bench-only-secret-key",
         "worker-test-secret-key",
         "collectstatic-only-build-time-key-not-used-at-run-time",
-        # Probes of the production settings in tests/platform.
-        "production-probe-secret-key-not-used-anywhere-else",
-        "redis-urls-probe-secret-key-not-used-anywhere-else",
     }
 )
 

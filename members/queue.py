@@ -13,8 +13,14 @@ from typing import Any
 
 from celery import current_app
 from django.db import transaction
+from kombu.exceptions import OperationalError
+from redis.exceptions import ConnectionError as RedisConnectionError
 
 logger = logging.getLogger(__name__)
+
+# What publishing raises when the broker cannot be reached (kombu wraps the transport's
+# connection errors in OperationalError; redis-py's own may pass through).
+BROKER_DOWN = (OperationalError, RedisConnectionError)
 
 
 def enqueue_on_commit(task_name: str, **kwargs: Any) -> None:
@@ -25,12 +31,9 @@ def enqueue_on_commit(task_name: str, **kwargs: Any) -> None:
     def send() -> None:
         # A broker that is down must not fail the request whose change already
         # committed: work that must not be lost (email) has its own sweeper (outbox).
-        if current_app.conf.task_always_eager:
-            signature.delay()  # runs here; its own errors must surface
-            return
         try:
             signature.apply_async(retry=False)
-        except Exception:  # the broker's errors vary by transport: any is logged
+        except BROKER_DOWN:  # only the broker's own: a task's errors (eager) surface
             logger.warning("could not enqueue %s %s", task_name, list(kwargs)[:5])
 
     transaction.on_commit(send)

@@ -10,3 +10,5 @@ class OutboxConfig(AppConfig):
         from outbox import actions
 
         actions.register_builtin_actions()
+        # Register the delivery task in every process: services enqueue it by name.
+        from outbox import tasks  # noqa: F401

@@ -142,5 +142,5 @@ def test_files_sent_with_a_reply_are_attached(
     client.force_login(member)
     client.get("/")
     # as without attachments, plus the one query for the thread's and replies' files
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(8):
         assert client.get(f"/t/{thread.pk}/").status_code == 200

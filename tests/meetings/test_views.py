@@ -51,8 +51,9 @@ def test_the_meetings_page_lists_upcoming_first_then_past_with_outputs(
     client = _login(member)
     url = reverse("meetings:meeting-list", kwargs={"slug": community.slug})
     client.get(url)
-    # session, user, community, roles, readable check, upcoming, past, outputs
-    with django_assert_num_queries(8):
+    # session, user (with the viewer's access), community, readable check, upcoming,
+    # past, outputs
+    with django_assert_num_queries(7):
         response = client.get(url)
     text = response.content.decode()
     assert (
@@ -72,8 +73,9 @@ def test_the_meeting_page_answers_and_shows_the_link_after_yes(
     client = _login(member)
     url = meeting.get_absolute_url()
     client.get(url)
-    # session, user, meeting, own answer, answers, roles, attendance, agenda, outputs
-    with django_assert_num_queries(9):
+    # session, user (with the viewer's access), meeting, own answer, answers,
+    # attendance, agenda, outputs
+    with django_assert_num_queries(8):
         page = client.get(url)
     assert "meet.example.org/abc" not in page.content.decode()
     response = client.post(
@@ -200,8 +202,9 @@ def test_the_topics_page_sorts_by_votes_and_by_organisations(
     client = _login(facilitator)
     url = reverse("meetings:proposal-list", kwargs={"slug": community.slug})
     client.get(url)
-    # session, user, community, roles, readable, proposals, taken up, meetings
-    with django_assert_num_queries(8):
+    # session, user (with the viewer's access), community, readable, proposals, taken
+    # up, meetings
+    with django_assert_num_queries(7):
         by_votes = client.get(url).content.decode()
     by_orgs = client.get(url + "?order=organisations").content.decode()
     assert by_votes.index("Veel stemmen") < by_votes.index("Veel organisaties")

@@ -96,7 +96,7 @@ def test_notification_and_digest_reach_an_smtp_server_and_unsubscribe_works(
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
         "DJANGO_READ_DOT_ENV_FILE": "0",
         # The links the worker signs are checked by this process.
-        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "DJANGO_SECRET_KEY": str(settings.SECRET_KEY),
         "DATABASE_URL": _test_database_url(),
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",

@@ -4,6 +4,7 @@ package missing as in the Docker image, and its lock carries no embedded server.
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -49,7 +50,7 @@ def _production(**extra: str) -> dict[str, list[str]]:
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
-        "DJANGO_SECRET_KEY": "production-probe-secret-key-not-used-anywhere-else",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_READ_DOT_ENV_FILE": "0",
         **extra,
     }

@@ -4,6 +4,7 @@ REDIS_URL."""
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -23,7 +24,7 @@ def _settings(**urls: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("DJANGO_")}
     env |= {
         "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
-        "DJANGO_SECRET_KEY": "redis-urls-probe-secret-key-not-used-anywhere-else",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_READ_DOT_ENV_FILE": "0",
         **urls,
     }
