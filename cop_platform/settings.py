@@ -440,4 +440,7 @@ RATELIMIT_ENABLE = env.bool("COP_RATE_LIMITS_ENABLED", default=True)
 ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 # Functions of higher apps that add to the community home's context, so that
 # communities never imports them: each takes (viewer, community), returns a dict.
-COMMUNITY_HOME_CONTEXT = ["meetings.selectors.community_home_context"]
+COMMUNITY_HOME_CONTEXT = [
+    "discussions.views.community_home.community_home_context",
+    "meetings.selectors.community_home_context",
+]

@@ -1,10 +1,11 @@
-"""`{% community_activity community %}`: what the community home shows from the
-discussions (a short "ask or share" form, the latest discussions, unanswered questions),
-kept here because the communities app sits below discussions and may not import it."""
+"""What the community home shows from the discussions: a short "ask or share" form, the
+latest discussions and unanswered questions one can help with.
+
+The communities app sits below discussions and may not import it, so its home view
+reads this through settings.COMMUNITY_HOME_CONTEXT (communities.selectors
+.community_home_extras). It lives with the views because it builds a form."""
 
 from typing import Any
-
-from django import template
 
 from communities.models import Community
 from communities.permissions import can_read_community
@@ -12,18 +13,16 @@ from discussions.forms.threads import ThreadForm
 from discussions.models import Thread
 from discussions.permissions import can_start_thread
 from discussions.selectors.threads import thread_list_for_community
-
-register = template.Library()
+from members.types import Viewer
 
 LATEST = 5
 UNANSWERED = 3
 
 
-@register.inclusion_tag("discussions/community_activity.html", takes_context=True)
-def community_activity(context: template.Context, community: Community) -> dict[str, Any]:
-    user = context["request"].user
+def community_home_context(user: Viewer, community: Community) -> dict[str, Any]:
+    """`activity` for templates/discussions/community_activity.html."""
     if not can_read_community(user, community):
-        return {"readable": False}
+        return {"activity": {"readable": False}}
     # Every kind but announcements has the same rule: one check (one mute lookup).
     kinds = (
         [kind for kind in Thread.Kind.values if kind != Thread.Kind.ANNOUNCEMENT]
@@ -41,11 +40,10 @@ def community_activity(context: template.Context, community: Community) -> dict[
         else []
     )
     return {
-        "readable": True,
-        "community": community,
-        "form": ThreadForm(allowed_kinds=kinds) if kinds else None,
-        "latest": latest,
-        "unanswered": unanswered,
-        "csrf_token": context.get("csrf_token"),
-        "is_new_member": context.get("is_new_member", False),
+        "activity": {
+            "readable": True,
+            "form": ThreadForm(allowed_kinds=kinds) if kinds else None,
+            "latest": latest,
+            "unanswered": unanswered,
+        }
     }
