@@ -152,6 +152,7 @@ def test_htmx_posts_a_reaction_and_a_reply_under_the_policy(
     recorder.visit(thread.get_absolute_url())
 
     card = page.locator(f"#reply-{reply.pk}")
+    card.locator(".react-more > summary").click()  # reactions not given yet wait there
     card.get_by_role("button", name="Thanks").click()
     expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
     assert Reaction.objects.filter(reply=reply, user=member).count() == 1
@@ -179,8 +180,10 @@ def test_a_rate_limited_htmx_click_shows_the_429_page_in_the_main_area(
     _log_in(page, live_server, member)
     recorder.visit(thread.get_absolute_url())
     card = page.locator(f"#reply-{reply.pk}")
+    card.locator(".react-more > summary").click()  # reactions not given yet wait there
     card.get_by_role("button", name="Thanks").click()
     expect(card.get_by_role("button", name="Thanks")).to_have_attribute("aria-pressed", "true")
+    card.locator(".react-more > summary").click()
     card.get_by_role("button", name="Insightful").click()
     expect(page.get_by_role("heading", name="A moment, please")).to_be_visible()
     assert page.locator("header.site-header").count() == 1

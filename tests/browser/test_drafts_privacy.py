@@ -54,6 +54,7 @@ def test_a_draft_is_kept_per_person_and_removed_at_logout(
     _log_in(page, live_server, member)
     page.goto(thread.get_absolute_url())
     expect(page.get_by_label("Your reply")).to_have_value("Vertrouwelijk concept")
+    page.click("header .site-menu > summary")
     page.get_by_role("button", name="Log out").click()
     page.wait_for_load_state("load")
     assert _draft_keys(page) == []

@@ -7,7 +7,7 @@ from playwright.sync_api import Page, expect
 from communities.models import Community
 from discussions.services.posts import reply_create, thread_create
 from members.models import User
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import ARTIFACTS_DIR, assert_accessible
 from tests.browser.test_accounts import assert_fits_phone_width
 from tests.browser.test_invitations import log_in_as
 
@@ -26,6 +26,8 @@ def test_a_one_line_reply_card_is_compact_and_its_secondary_actions_fold(
     page.goto(thread.get_absolute_url())
 
     card = page.locator(f"#reply-{reply.pk} .card")
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    card.screenshot(path=str(ARTIFACTS_DIR / "thread-one-line-reply-360.png"))
     height = card.bounding_box()["height"]  # type: ignore[index]
     assert height <= ONE_LINE_REPLY_MAX, height
     # Zero counts are not shown; edit and delete wait behind the overflow menu.

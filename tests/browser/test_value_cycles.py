@@ -97,7 +97,7 @@ def test_from_this_helped_to_a_story_without_javascript(
 def test_the_sponsor_dashboard_at_phone_and_desktop_width(
     browser: Browser, live_server: Any
 ) -> None:
-    from value_cycles.demo import load_demo_data
+    from devtools.demo import load_demo_data
 
     load_demo_data()
     sander = User.objects.get(email="sander@example.org")
