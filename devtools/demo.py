@@ -242,7 +242,9 @@ def load_demo_data() -> dict[str, int]:
     """Create what is missing; running it twice changes nothing. Returns counts created."""
     created = {"users": 0, "communities": 0, "threads": 0}
     orgs = {
-        name: Organization.objects.get_or_create(name=name, defaults={"kind": kind})[0]
+        name: Organization.objects.get_or_create(
+            name=name, defaults={"kind": kind, "is_listed": True}
+        )[0]
         for name, kind in ORGANIZATIONS
     }
     users: dict[str, User] = {}
