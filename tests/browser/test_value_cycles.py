@@ -41,6 +41,8 @@ def _from_helped_to_story(
     page.get_by_label("Why it helped (optional, one line)").fill("Two ambassadors per team.")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", name=thread.title)).to_be_visible()
+    # "I'll use this" and "I used this" wait behind the disclosure beside "This helped".
+    page.locator(".capture-more > summary").first.click()
     page.get_by_role("link", name="I used this").first.click()
     page.get_by_label("What changed in your work?").fill("Every team now has an ambassador.")
     page.get_by_role("button", name="Save").click()
