@@ -247,7 +247,7 @@ def test_filters_by_community_kind_tag_author_type_and_date(
     assert count(author="Mira") == 1
     assert count(post_type="reply") == 1
     assert count(post_type="thread") == 3
-    today = tip.created_at.date()
+    today = timezone.localdate(tip.created_at)  # the filter counts the viewer's days, not UTC's
     assert count(date_from=today, date_to=today) == 4
     assert count(date_to=today.replace(year=today.year - 1)) == 0
 
@@ -451,7 +451,7 @@ def test_date_filters_bound_the_windows(
         with time_machine.travel(timezone.now() - timedelta(days=days)):
             _thread(community, facilitator, f"Planning {days}")
     _thread(community, facilitator, "Planning nu")
-    today = timezone.now().date()
+    today = timezone.localdate()
     window = SearchFilters(date_from=today - timedelta(days=50), date_to=today - timedelta(days=10))
     results = search(facilitator, "planning", window)
     assert results.capped is False
