@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "discussions",
     "meetings",
     "value_cycles",
+    "facilitation",
     # Deployment checks of the platform's own configuration (cop_platform/checks.py).
     "cop_platform.apps.PlatformConfig",
 ]

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("discussions.urls")),
     path("", include("meetings.urls")),
     path("value/", include("value_cycles.urls")),
+    path("", include("facilitation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1,0 +1,1 @@
+"""Reads of the console: every figure from bounded queries (constant in the data size)."""

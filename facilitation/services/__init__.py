@@ -1,0 +1,1 @@
+"""Writes of the console: each checks its permission, writes an audit row, enqueues on commit."""

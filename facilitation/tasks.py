@@ -1,0 +1,1 @@
+"""Background work of the facilitator console (personal asks and nudges go out here)."""
