@@ -429,6 +429,12 @@ COP_RATE_LIMITS = {
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"
+# One answer to "which address is this client" for our limits and allauth's: behind the
+# reverse proxy every request comes from the proxy, so all strangers would share one
+# bucket. The proxy appends the client's address to X-Forwarded-For; the count says how
+# many proxies (from the right) we trust to have done so. 0: REMOTE_ADDR.
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "members.ratelimits.client_ip"
 
 # Retention (nightly purge tasks in cop_platform/celery.py): days an invitation is kept
 # after it expired, was accepted or withdrawn; days audit events and notifications live.

@@ -20,10 +20,11 @@ Usage, on a view (the decorator goes under ``@require_POST`` and the like)::
     @rate_limit("email_link", key=lambda group, request: request.resolver_match.kwargs["token"])
 
 ``key`` is any django-ratelimit key: "user", "ip", "user_or_ip" (the default), or a
-callable ``(group, request) -> str``. ``methods`` are the HTTP methods that count
-(default POST: a GET that only shows a form never counts). To count inside a view, e.g.
-only when a file was sent, call ``rate_limit_hit(request, "upload")``: it counts one hit
-and raises `django_ratelimit.exceptions.Ratelimited` when over.
+callable ``(group, request) -> str``. "ip" is the client's address as `client_ip` reads
+it behind the reverse proxy (``DJANGO_TRUSTED_PROXY_COUNT``). ``methods`` are the HTTP
+methods that count (default POST: a GET that only shows a form never counts). To count
+inside a view, e.g. only when a file was sent, call ``rate_limit_hit(request, "upload")``:
+it counts one hit and raises `django_ratelimit.exceptions.Ratelimited` when over.
 
 A new rule needs a default in settings.COP_RATE_LIMITS and a test that crosses it.
 
@@ -45,7 +46,9 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar
 
+from allauth.account.adapter import get_adapter
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django_ratelimit.core import _split_rate, is_ratelimited
@@ -57,6 +60,22 @@ Key = str | Callable[[str, HttpRequest], str]
 # Seconds a refused client is asked to wait (Retry-After) when the rule's period is not
 # known to the 429 page.
 DEFAULT_RETRY_AFTER = 60
+
+
+# Not an address anyone binds to: the bucket of requests whose address cannot be read.
+UNKNOWN_CLIENT = "0.0.0.0"  # noqa: S104
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for "ip" keys (settings.RATELIMIT_IP_META_KEY): allauth's
+    answer, which honours ALLAUTH_TRUSTED_PROXY_COUNT, so both sets of limits count the
+    same person the same way behind the reverse proxy."""
+    try:
+        return str(get_adapter(request).get_client_ip(request))
+    except PermissionDenied:
+        # No usable address (a malformed X-Forwarded-For): one shared bucket for such
+        # requests, so sending garbage does not escape the limit.
+        return UNKNOWN_CLIENT
 
 
 def rule_rates(rule: str) -> list[str]:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django_ratelimit.exceptions import Ratelimited
 from PIL import Image
 
 from communities.models import Community, Invitation
@@ -206,3 +207,34 @@ def test_an_htmx_request_over_the_limit_replaces_the_main_area(
     assert (response["HX-Retarget"], response["HX-Reselect"]) == ("#main", "#main")
     assert response["HX-Reswap"] == "outerHTML"
     assert 'id="main"' in response.content.decode()
+
+
+def test_behind_the_proxy_each_client_has_its_own_bucket(limits, settings, rf) -> None:
+    # Every request reaches the app from the proxy's address; the proxy appends the
+    # client's own to X-Forwarded-For. Trusting one proxy, two clients count apart.
+    limits(search="1/h")
+
+    @rate_limit("search", key="ip", methods=("GET",))
+    def view(request):  # type: ignore[no-untyped-def]
+        from django.http import HttpResponse
+
+        return HttpResponse("ok")
+
+    def status(client_address: str) -> int:
+        request = rf.get("/", REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=client_address)
+        try:
+            return view(request).status_code
+        except Ratelimited:  # the middleware answers it with the 429 page
+            return 429
+
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert (status("203.0.113.7"), status("203.0.113.7")) == (200, 429)
+    assert status("198.51.100.9") == 200
+    # A client cannot pick its bucket by sending its own X-Forwarded-For: the proxy
+    # appends the real address, and only the last entry is trusted.
+    assert status("198.51.100.200, 203.0.113.7") == 429
+
+    # Trusting no proxy, the connection's address counts: everyone behind it shares it.
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    settings.COP_RATE_LIMITS = {**settings.COP_RATE_LIMITS, "search": "1/m"}  # a new bucket
+    assert (status("192.0.2.1"), status("192.0.2.2")) == (200, 429)
