@@ -23,14 +23,13 @@ class NudgeForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
-            "One personal message; each person gets it as an email of their own, "
-            "with your name."
+            "One personal message; each person gets it as an email of their own, with your name."
         ),
     )
 
     def __init__(self, *args: object, choices: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["people"].choices = choices
+        self.fields["people"].choices = choices  # type: ignore[attr-defined]
 
     def clean_people(self) -> list[int]:
         people: list[int] = self.cleaned_data["people"]

@@ -3,11 +3,11 @@
 Built on the viewer's `communities.permissions.Access` (read with the user, so no query
 of its own):
 
-| who                         | opens the console | people's levels, requests, flags | asks, nudges |
-|-----------------------------|:-----------------:|:--------------------------------:|:------------:|
-| facilitators, site admins   | yes               | yes                              | yes          |
-| core members (ambassadors)  | yes               | no (counts only)                 | no           |
-| everyone else               | 403 / 404         |                                  |              |
+| who                        | opens the console | levels, requests, flags | asks, nudges |
+|----------------------------|:-----------------:|:-----------------------:|:------------:|
+| facilitators, site admins  | yes               | yes                     | yes          |
+| core members (ambassadors) | yes               | no (counts only)        | no           |
+| everyone else              | 403 / 404         |                         |              |
 
 Core members see the community's health, its open questions and who could answer them
 (what the expert finder would show them anyway), not who reads what nor the requests

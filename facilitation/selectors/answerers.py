@@ -70,7 +70,11 @@ def answer_candidates(
     rows = (
         TaggedExpertise.objects.annotate(key=Lower("tag__name"))
         .filter(key__in=every_key, content_object_id__in=members)
-        .filter(profile_field_visible_q("expertise", viewer, shares_community=True, prefix="content_object__"))
+        .filter(
+            profile_field_visible_q(
+                "expertise", viewer, shares_community=True, prefix="content_object__"
+            )
+        )
         .exclude(content_object_id__in=recently.values("asked_id"))
         .annotate(
             asked_about=ArraySubquery(

@@ -72,7 +72,7 @@ class Attention:
         return own + self.questions_total + self.no_reply_total + c.meetings_without_outputs
 
 
-def _count(queryset: Any) -> Subquery:
+def _count(queryset: Any) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")[:1],
@@ -90,7 +90,7 @@ def _no_outputs(now: datetime) -> Q:
     ) & ~Q(Exists(MeetingOutput.objects.filter(meeting=OuterRef("pk"))))
 
 
-def attention_counts(community_ids: OuterRef | int, now: datetime) -> dict[str, Subquery]:
+def attention_counts(community_ids: OuterRef | int, now: datetime) -> dict[str, Any]:
     """The counts as annotations of a community row (`OuterRef("pk")` for many rows)."""
     c = community_ids
     requests = Membership.objects.filter(community_id=c, state=Membership.State.REQUESTED)
@@ -120,9 +120,8 @@ def open_threads_q() -> Q:
     """Unanswered questions and unreplied threads of the other kinds (announcements
     ask for no reply), shown to members (not deleted, not hidden)."""
     questions = Q(kind=Thread.Kind.QUESTION, accepted_reply__isnull=True)
-    return (
-        Q(reply_count=0, deleted_at=None, is_hidden=False)
-        & (questions | Q(kind__in=NO_REPLY_KINDS))
+    return Q(reply_count=0, deleted_at=None, is_hidden=False) & (
+        questions | Q(kind__in=NO_REPLY_KINDS)
     )
 
 
@@ -132,7 +131,7 @@ def attention_for(community: Community, now: datetime | None = None) -> Attentio
     only to those who may act on them."""
     now = now or timezone.now()
     row = (
-        Community.objects.filter(pk=community.pk)
+        Community.objects.filter(pk=community.pk)  # type: ignore[misc]
         .annotate(**attention_counts(community.pk, now))
         .values(
             "n_requests",
@@ -153,7 +152,9 @@ def attention_for(community: Community, now: datetime | None = None) -> Attentio
         proposals=row["n_proposals"],
     )
     is_question = Case(
-        When(kind=Thread.Kind.QUESTION, then=Value(1)), default=Value(0), output_field=IntegerField()
+        When(kind=Thread.Kind.QUESTION, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
     )
     # The first LIST_LIMIT of each group, oldest first, with the group's total: window
     # functions, filtered after they are computed (Django wraps the query), so at most
@@ -161,8 +162,18 @@ def attention_for(community: Community, now: datetime | None = None) -> Attentio
     threads = list(
         Thread.objects.filter(open_threads_q(), community=community)
         .select_related("author")
-        .only("pk", "title", "kind", "created_at", "community_id", "author__display_name",
-              "author__email", "accepted_reply_id", "is_hidden", "deleted_at")
+        .only(
+            "pk",
+            "title",
+            "kind",
+            "created_at",
+            "community_id",
+            "author__display_name",
+            "author__email",
+            "accepted_reply_id",
+            "is_hidden",
+            "deleted_at",
+        )
         .annotate(
             group=is_question,
             position=Window(RowNumber(), partition_by=[is_question], order_by=["created_at", "pk"]),

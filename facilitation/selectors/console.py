@@ -87,10 +87,10 @@ def nudge_candidates(community: Community) -> list[tuple[MemberActivity, str]]:
         (participation.never_posted, _("has not posted yet")),
     ):
         for member in group:
-            if member.user_id not in seen and member.user_id not in nudged:
-                if member.role < Membership.Role.FACILITATOR:
-                    seen.add(member.user_id)
-                    chosen.append((member, why))
+            fresh = member.user_id not in seen and member.user_id not in nudged
+            if fresh and member.role < Membership.Role.FACILITATOR:
+                seen.add(member.user_id)
+                chosen.append((member, why))
     return chosen
 
 

@@ -18,6 +18,7 @@ facilitators' own pages); core members see the rest.
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django.db.models import F, Func, IntegerField, OuterRef, Subquery
 from django.db.models.functions import Coalesce
@@ -123,7 +124,7 @@ def overview_for(user: Viewer, now: datetime | None = None) -> list[CommunityHea
             posts_before=c.n_threads_before + c.n_replies_before,
             members=c.n_members,
         )
-        for c in communities.only("pk", "name", "slug", "stage")
+        for c in cast(Any, communities.only("pk", "name", "slug", "stage"))
     ]
     rows.sort(key=lambda row: (-row.urgency, row.community.name.lower(), row.community.pk))
     return rows

@@ -102,7 +102,7 @@ def _posts_by_author(community: Community, now: datetime) -> dict[int, list[int]
 
     def grouped(model: type[Thread] | type[Reply]):  # type: ignore[no-untyped-def]
         return (
-            model.objects.filter(
+            model.objects.filter(  # type: ignore[misc]
                 community=community,
                 deleted_at=None,
                 created_at__gte=bounds[4],

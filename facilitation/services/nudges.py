@@ -18,7 +18,6 @@ from members.models import User
 from outbox.services import message_enqueue_many
 
 
-
 def recently_nudged_ids(community: Community, user_ids: list[int]) -> set[int]:
     since = timezone.now() - timedelta(days=NUDGE_QUIET_DAYS)
     return set(

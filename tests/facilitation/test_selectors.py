@@ -58,9 +58,7 @@ def test_newcomers_never_posted_and_went_quiet(world: World) -> None:
     assert _names(result.went_quiet) == ["Cas", "Fay"]
 
 
-def test_activity_per_week_counts_threads_replies_readers(
-    world: World, facilitator: User
-) -> None:
+def test_activity_per_week_counts_threads_replies_readers(world: World, facilitator: User) -> None:
     activity = activity_by_week(facilitator, world.community, world.now)
     assert len(activity.weeks) == WEEKS
     start = timezone.localtime(first_week_start(world.now)).date()
