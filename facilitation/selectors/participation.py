@@ -1,8 +1,8 @@
 """Who takes part how: each active member's level over the last 30 days and the 30 days
 before, newcomers, members who never posted and members who went quiet. Two queries
-however many members and posts: the posts per author in four 30-day windows (threads
-and replies, a UNION of two grouped counts), and the members with their join date,
-whether they ever posted here and their latest read.
+however many members and posts: the posts per author in four 30-day windows and ever
+(threads and replies, a UNION of two grouped counts), and the members with their join
+date and their latest read.
 
 Levels (a post is a thread or a reply, not deleted; a read is the read state's latest
 read of a thread of the community):
@@ -30,7 +30,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Count, Exists, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -92,31 +92,31 @@ def level_of(posts_in_window: int, posts_before: int, read_in_window: bool) -> s
 
 
 def _posts_by_author(community: Community, now: datetime) -> dict[int, list[int]]:
-    """{author id: [posts in each of the four windows]}, one query."""
+    """{author id: [posts in each of the four windows, posts ever]}, one query: one pass
+    over the community's posts (a UNION of two grouped counts), which also answers
+    whether a member ever posted here."""
     bounds = [now - WINDOW * n for n in range(5)]
     windows = {
         f"w{n}": Count("pk", filter=Q(created_at__gte=bounds[n + 1], created_at__lt=bounds[n]))
-        for n in range(4)
+        for n in range(1, 4)
     }
     windows["w0"] = Count("pk", filter=Q(created_at__gte=bounds[1]))
+    windows["ever"] = Count("pk")
 
     def grouped(model: type[Thread] | type[Reply]):  # type: ignore[no-untyped-def]
         return (
             model.objects.filter(  # type: ignore[misc]
-                community=community,
-                deleted_at=None,
-                created_at__gte=bounds[4],
-                author__isnull=False,
+                community=community, deleted_at=None, author__isnull=False
             )
             .order_by()
             .values("author_id")
             .annotate(**windows)
-            .values_list("author_id", "w0", "w1", "w2", "w3")
+            .values_list("author_id", "w0", "w1", "w2", "w3", "ever")
         )
 
     counts: dict[int, list[int]] = {}
     for author_id, *values in grouped(Thread).union(grouped(Reply), all=True):
-        row = counts.setdefault(author_id, [0, 0, 0, 0])
+        row = counts.setdefault(author_id, [0, 0, 0, 0, 0])
         for index, value in enumerate(values):
             row[index] += value
     return counts
@@ -142,12 +142,6 @@ def participation_of(community: Community, now: datetime | None = None) -> Parti
             user__is_active=True,
         )
         .annotate(
-            ever_thread=Exists(
-                Thread.objects.filter(community=community, author_id=OuterRef("user_id"))
-            ),
-            ever_reply=Exists(
-                Reply.objects.filter(community=community, author_id=OuterRef("user_id"))
-            ),
             last_read_at=Subquery(last_read),
             joined_at=Coalesce("decided_at", "created_at"),
         )
@@ -158,22 +152,20 @@ def participation_of(community: Community, now: datetime | None = None) -> Parti
             "user__email",
             "role",
             "joined_at",
-            "ever_thread",
-            "ever_reply",
             "last_read_at",
         )
     )
     month_start = timezone.localtime(now).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
     result = Participation()
     order = {level: n for n, level in enumerate(LEVELS)}
-    for user_id, display_name, email, role, joined_at, thread, reply, last_read_at in rows:
-        counts = posts.get(user_id, [0, 0, 0, 0])
+    for user_id, display_name, email, role, joined_at, last_read_at in rows:
+        counts = posts.get(user_id, [0, 0, 0, 0, 0])
         member = MemberActivity(
             user_id=user_id,
             name=display_name or email.split("@", 1)[0],
             role=role,
             joined_at=joined_at,
-            ever_posted=bool(thread or reply),
+            ever_posted=counts[4] > 0,
             last_read_at=last_read_at,
             posts=(counts[0], counts[1], counts[2], counts[3]),
         )

@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from facilitation.forms import AskForm, NudgeForm
@@ -79,9 +80,11 @@ def nudge_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error.messages[0])
         else:
-            messages.success(
-                request, _("Your note goes to %(count)d people.") % {"count": len(people)}
+            count = len(people)
+            text = ngettext(
+                "Your note goes to %(count)d person.", "Your note goes to %(count)d people.", count
             )
+            messages.success(request, text % {"count": count})
             return redirect("facilitation:console", slug=community.slug)
     context = {"community": community, "form": form, "candidates": candidates}
     return render(request, "facilitation/nudge.html", context)
