@@ -264,6 +264,8 @@ class AuditEvent(models.Model):
         MEMBER_MUTED = "member_muted", _("muted a member")
         MEMBER_UNMUTED = "member_unmuted", _("ended a member's mute")
         FLAG_RESOLVED = "flag_resolved", _("handled a flag")
+        ANSWER_ASKED = "answer_asked", _("asked a member to answer a question")
+        MEMBERS_NUDGED = "members_nudged", _("sent quiet members a personal note")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(

@@ -112,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "discussions.context_processors.notifications",
+                "facilitation.context_processors.console",
             ],
         },
     },
@@ -426,6 +427,10 @@ COP_RATE_LIMITS = {
     "email_link": "30/h",
     "calendar_feed": "60/h",
     "value_tap": "60/h",
+    # The console's personal emails, per facilitator: requests to answer, and notes to
+    # quiet members (each note goes to up to 50 people).
+    "console_ask": "30/d",
+    "console_nudge": "5/d",
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"
@@ -450,4 +455,5 @@ ADMINS = [("Admin", a) for a in env.list("DJANGO_ADMINS", default=[])]
 COMMUNITY_HOME_CONTEXT = [
     "discussions.views.community_home.community_home_context",
     "meetings.selectors.community_home_context",
+    "facilitation.selectors.console.community_home_context",
 ]

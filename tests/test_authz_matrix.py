@@ -491,6 +491,16 @@ EXPECTATIONS: dict[str, Expectation] = {
     # Reached from an email without a session; an unsigned token names nothing.
     "outbox:action": _public(404, 404),
     "discussions:digest-preview": _signed_in(200, 405),
+    # The facilitator console: facilitators, core members and site admins open it;
+    # its acts (an empty POST names nobody: 400 / the form again) are facilitators'.
+    "facilitation:console": lambda f: (
+        f.seen(200, f.manages or f.persona == "core_member"),
+        LOGIN if f.anonymous else 405,
+    ),
+    "facilitation:ask": _manages(405, 400),
+    "facilitation:nudge": _manages(200, 200),
+    # Across one's communities: an empty page for those who facilitate none.
+    "facilitation:overview": _signed_in(200, 405),
 }
 
 
