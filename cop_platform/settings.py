@@ -412,6 +412,9 @@ COP_VALUE_FOLLOW_UP_LINK_DAYS = env.int("COP_VALUE_FOLLOW_UP_LINK_DAYS", default
 # COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days.
 COP_JOIN_REQUESTS_PER_WINDOW = env.int("COP_JOIN_REQUESTS_PER_WINDOW", default=3)
 COP_JOIN_REQUEST_WINDOW_DAYS = env.int("COP_JOIN_REQUEST_WINDOW_DAYS", default=30)
+# A proposed community is founded by itself once this many people said "I'd join"
+# (0: only a site admin founds one).
+COP_PROPOSAL_FOUND_AT = env.int("COP_PROPOSAL_FOUND_AT", default=0)
 
 # Rate limits (members/ratelimits.py names the rules and how to use them): counted in
 # the shared Redis cache, answered with HTTP 429 and templates/429.html.
@@ -426,6 +429,7 @@ COP_RATE_LIMITS = {
     "email_link": "30/h",
     "calendar_feed": "60/h",
     "value_tap": "60/h",
+    "proposal": "3/d",
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"

@@ -33,6 +33,7 @@ The rules today:
 - ``invitation``: invitation sends (and resends) per facilitator per day.
 - ``reaction``, ``flag``, ``search``, ``mentions``: per person.
 - ``upload``: profile saves carrying a photo, per person (each is decoded and re-encoded).
+- ``proposal``: proposed communities per person per day.
 - ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
   links, the calendar feed and value taps.
 
