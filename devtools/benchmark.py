@@ -143,6 +143,9 @@ class Measure:
     errors: int = 0
     status: int | None = None
     notes: list[str] = field(default_factory=list)
+    # Who asks for the page: the bench member, or the facilitator of the bench community
+    # (the console's pages are theirs).
+    persona: str = "member"
 
 
 def _ensure_data(size: str, out: Callable[[str], None]) -> dict[str, Any]:
@@ -184,8 +187,33 @@ def _pages(data: dict[str, Any], member: User) -> list[tuple[str, str]]:
         ("thread, 200 nested replies", f"/t/{data['thread_200']}/"),
         ("search", "/search/?q=kennis+delen"),
         ("profile", f"/communities/people/{thread.author_id or member.pk}/"),
+        ("seed a thread", f"/communities/{data['community_slug']}/console/seed/"),
+        ("proposed communities", "/communities/proposals/"),
     ]
     return pages
+
+
+FACILITATOR_PAGES = {"seed a thread"}
+
+
+def _facilitator_of(slug: str) -> User:
+    """The facilitator of the bench community (the scale set makes the first member to
+    join each community its facilitator)."""
+    from communities.models import Membership
+
+    membership = (
+        Membership.objects.filter(
+            community__slug=slug,
+            state=Membership.State.ACTIVE,
+            role=Membership.Role.FACILITATOR,
+        )
+        .select_related("user")
+        .order_by("pk")
+        .first()
+    )
+    if membership is None:
+        raise SystemExit(f"The bench community {slug} has no facilitator.")
+    return membership.user
 
 
 def _count_queries(client: Client, path: str) -> tuple[int, int]:
@@ -339,13 +367,24 @@ def run(
         raise SystemExit("wrk is not installed: `make bench` installs it (apt-get install wrk).")
     data = _ensure_data(size, out)
     member = User.objects.get(email=BENCH_MEMBER)
-    client = Client()
-    client.force_login(member)
-    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    clients: dict[str, Client] = {}
+    for persona, user in (
+        ("member", member),
+        ("facilitator", _facilitator_of(data["community_slug"])),
+    ):
+        clients[persona] = Client()
+        clients[persona].force_login(user)
+    cookies = {
+        persona: f"sessionid={client.cookies['sessionid'].value}"
+        for persona, client in clients.items()
+    }
     pages = _pages(data, member)
-    measures = [Measure(name, path) for name, path in pages]
+    measures = [
+        Measure(name, path, persona="facilitator" if name in FACILITATOR_PAGES else "member")
+        for name, path in pages
+    ]
     for measure in measures:
-        measure.queries, measure.status = _count_queries(client, measure.path)
+        measure.queries, measure.status = _count_queries(clients[measure.persona], measure.path)
         if measure.status != 200:
             measure.notes.append(f"in-process HTTP {measure.status}")
 
@@ -359,6 +398,7 @@ def run(
         server = _start_server(port, workers)
         try:
             for measure in measures:
+                cookie = cookies[measure.persona]
                 status = _status(port, measure.path, cookie)
                 if status != 200:
                     measure.errors = 1
