@@ -2,6 +2,8 @@
 playbook steps ticked off, two proposals with supporters. Written through the services;
 running it twice changes nothing (existing rows are left alone)."""
 
+from typing import Any
+
 from django.db import transaction
 
 from communities.models import Community, CommunityProposal
@@ -34,7 +36,7 @@ TICKS = {
     "aanjagers-lokale-gezondheid": ("fenna", ["focus"]),
     "web-developers": ("ravi", ["topics", "knowledge"]),
 }
-PROPOSALS = [
+PROPOSALS: list[dict[str, Any]] = [
     {
         "proposer": "ilse",
         "supporters": ["kees", "mira"],
