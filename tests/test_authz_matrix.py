@@ -761,6 +761,8 @@ def test_authorisation_matrix(name: str, route: str, setting: str) -> None:
         "admin:communities_community_changelist",
         "admin:communities_membership_changelist",
         "admin:communities_auditevent_changelist",
+        "admin:communities_communityproposal_changelist",
+        "admin:facilitation_seedtemplate_changelist",
     ],
 )
 def test_the_admin_is_for_site_admins_only(name: str) -> None:

@@ -266,3 +266,19 @@ def test_a_site_admin_founds_it_through_the_page(site_admin: User, member: User)
 def test_the_directory_links_to_the_proposals(outsider: User) -> None:
     page = _client(outsider).get(reverse("communities:directory")).content.decode()
     assert reverse("communities:proposal-list") in page
+
+
+def test_a_proposal_page_reads_in_fixed_queries(
+    member: User, site_admin: User, django_assert_num_queries
+) -> None:
+    proposal = propose(member)
+    proposal_support_toggle(proposal=proposal, user=UserFactory())
+    client = _client(site_admin)
+    client.get(proposal.get_absolute_url())
+    # session + user (with access) + proposal with counts + supporters + events
+    with django_assert_num_queries(5):
+        client.get(proposal.get_absolute_url())
+    for _ in range(3):
+        proposal_support_toggle(proposal=proposal, user=UserFactory())
+    with django_assert_num_queries(5):
+        client.get(proposal.get_absolute_url())

@@ -393,3 +393,33 @@ def test_the_sponsor_dashboard_expects_no_realised_value_while_coalescing(
     page = client.get(url).content.decode()
     assert "Not expected yet" not in page
     assert "Nog niet te verwachten" not in page
+
+
+@pytest.mark.parametrize(
+    "persona", ["member", "core_member", "sponsor", "outsider", "facilitator", "site_admin"]
+)
+def test_the_notes_queryset_answers_as_the_check(
+    request: pytest.FixtureRequest, community: Community, facilitator: User, persona: str
+) -> None:
+    from facilitation.permissions import can_write_notes, notes_visible_to
+
+    note = note_create(community=community, author=facilitator, body="Een")
+    user = User.objects.get(pk=request.getfixturevalue(persona).pk)
+    visible = set(notes_visible_to(user).values_list("pk", flat=True))
+    assert visible == ({note.pk} if can_write_notes(user, community) else set())
+    assert can_write_notes(user, community) is (persona in {"facilitator", "site_admin"})
+
+
+def test_the_playbook_page_reads_in_fixed_queries(
+    coalescing: Community, facilitator: User, django_assert_num_queries
+) -> None:
+    client = _client(facilitator)
+    url = reverse("facilitation:playbook", kwargs={"slug": coalescing.slug})
+    client.get(url)
+    # session + user (with access) + community + ticks with who ticked them
+    with django_assert_num_queries(4):
+        client.get(url)
+    for item in ("charter", "energy", "first_value"):
+        playbook_tick_toggle(community=coalescing, by=facilitator, item=item)
+    with django_assert_num_queries(4):
+        client.get(url)
