@@ -12,6 +12,7 @@ from communities.forms.proposals import ProposalCloseForm, ProposalForm, Proposa
 from communities.permissions import (
     can_close_proposal,
     can_found_proposal,
+    can_know_community,
     can_propose_community,
     can_support_proposal,
     get_proposal_for_user_or_404,
@@ -77,6 +78,11 @@ def proposal_detail_view(
         "can_support": can_support_proposal(request.user, proposal),
         "can_found": can_found_proposal(request.user, proposal),
         "can_close": can_close_proposal(request.user, proposal),
+        # The community it became may have been made unlisted since: linked only for
+        # those who may know of it.
+        "founded": proposal.community
+        if proposal.community and can_know_community(request.user, proposal.community)
+        else None,
         # Names of supporters are for the site admins who found the community: a
         # supporter's name tells others that person is on the platform.
         "supporters": proposal_supporters(proposal) if admin else [],

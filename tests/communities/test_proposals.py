@@ -282,3 +282,23 @@ def test_a_proposal_page_reads_in_fixed_queries(
         proposal_support_toggle(proposal=proposal, user=UserFactory())
     with django_assert_num_queries(5):
         client.get(proposal.get_absolute_url())
+
+
+def test_a_founded_proposal_links_its_community_only_for_who_may_know_it(
+    site_admin: User, member: User, outsider: User
+) -> None:
+    from communities.services.communities import community_update
+
+    proposal = propose(member)
+    community = proposal_found(proposal=proposal, by=site_admin, slug="wijk")
+    assert (
+        community.get_absolute_url()
+        in _client(outsider).get(proposal.get_absolute_url()).content.decode()
+    )
+    community_update(community=community, by=member, is_listed=False)
+    page = _client(outsider).get(proposal.get_absolute_url()).content.decode()
+    assert community.get_absolute_url() not in page
+    assert (
+        community.get_absolute_url()
+        in _client(member).get(proposal.get_absolute_url()).content.decode()
+    )
