@@ -14,6 +14,7 @@ from communities.models import (
     COMMUNITY_SETTINGS_FIELDS,
     AuditEvent,
     Community,
+    CommunityProposal,
     Invitation,
     Membership,
     StageChange,
@@ -131,3 +132,12 @@ class AuditEventAdmin(ReadOnlyAdmin):
 class StageChangeAdmin(ReadOnlyAdmin):
     list_display = ["changed_at", "community", "from_stage", "to_stage", "changed_by"]
     list_filter = ["to_stage", "community"]
+
+
+@admin.register(CommunityProposal)
+class CommunityProposalAdmin(ReadOnlyAdmin):
+    """Founded and closed on the site's proposal pages, through the services."""
+
+    list_display = ["created_at", "name", "proposer", "state", "community"]
+    list_filter = ["state"]
+    search_fields = ["name", "focus", "proposer__email"]

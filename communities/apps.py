@@ -11,8 +11,9 @@ class CommunitiesConfig(AppConfig):
         # enqueue them by name (members.queue), and a task known here is sent, or run
         # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
         from communities import tasks  # noqa: F401
-        from communities.emails import memberships, scopes
+        from communities.emails import memberships, proposals, scopes
         from outbox.registry import register_scopes
 
         memberships.register()
+        proposals.register()
         register_scopes(scopes.preference_scopes)

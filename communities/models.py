@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from members.models import Organization
@@ -91,6 +92,27 @@ class Community(models.Model):
     def is_members_only(self) -> bool:
         return self.is_confidential or self.visibility == self.Visibility.MEMBERS
 
+    @property
+    def stage_plain_display(self) -> str:
+        """The stage in the words members see (the theory's names are for facilitators)."""
+        return str(STAGE_PLAIN_WORDS.get(self.stage, self.get_stage_display()))
+
+
+StrOrPromise = str | Promise
+
+# The stage as members read it: plain words, not the theory's names (those stay in the
+# facilitators' console, with a one-line explanation, facilitation/playbook.py).
+STAGE_PLAIN_WORDS: dict[str, StrOrPromise] = {
+    Community.Stage.POTENTIAL: _("Just starting"),
+    Community.Stage.COALESCING: _("New community"),
+    Community.Stage.MATURING: _("Growing"),
+    Community.Stage.STEWARDSHIP: _("Established"),
+    Community.Stage.TRANSFORMATION: _("Changing course"),
+}
+
+
+# Fixed paths under /communities/ that a community's slug must not take.
+RESERVED_SLUGS = frozenset({"new", "mine", "invitations", "people", "requests", "proposals"})
 
 # What a community's facilitators may change in its settings: the settings form shows
 # these fields and `community_update` accepts only these.
@@ -266,6 +288,13 @@ class AuditEvent(models.Model):
         FLAG_RESOLVED = "flag_resolved", _("handled a flag")
         ANSWER_ASKED = "answer_asked", _("asked a member to answer a question")
         MEMBERS_NUDGED = "members_nudged", _("sent quiet members a personal note")
+        # The facilitator console's acts (facilitation): never the note's text.
+        THREAD_SEEDED = "thread_seeded", _("started a thread from a template")
+        NOTE_ADDED = "note_added", _("added a facilitator note")
+        NOTE_EDITED = "note_edited", _("changed a facilitator note")
+        NOTE_DELETED = "note_deleted", _("deleted a facilitator note")
+        PLAYBOOK_TICKED = "playbook_ticked", _("ticked off a step of the playbook")
+        PLAYBOOK_UNTICKED = "playbook_unticked", _("unticked a step of the playbook")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(
@@ -287,3 +316,109 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.community}: {self.action}"
+
+
+# --- communities grow from below -------------------------------------------------------------
+
+
+class CommunityProposal(models.Model):
+    """A member's idea for a new community, which others may support ("I'd join") and a
+    site admin (or enough supporters, settings.COP_PROPOSAL_FOUND_AT) turns into one."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        FOUNDED = "founded", _("Became a community")
+        CLOSED = "closed", _("Closed")
+
+    proposer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="community_proposals",
+    )
+    name = models.CharField(_("name"), max_length=120)
+    focus = models.TextField(
+        _("focus"), max_length=2000, help_text=_("What would the community do together?")
+    )
+    urgency = models.TextField(
+        _("urgency"), max_length=2000, help_text=_("Why does it matter now?")
+    )
+    member_value = models.TextField(_("what's in it for members"), max_length=2000)
+    who_else = models.TextField(
+        _("who else should be in it"),
+        max_length=2000,
+        blank=True,
+        help_text=_("Roles, organisations or people who already do this."),
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    community = models.ForeignKey(
+        Community, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.TextField(_("reason"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("community proposal")
+        verbose_name_plural = _("community proposals")
+        indexes = [models.Index(fields=["state", "-created_at"], name="proposal_state_created")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("communities:proposal", kwargs={"community_proposal_id": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == self.State.OPEN
+
+
+class ProposalSupport(models.Model):
+    """One person's "I'd join" for a proposal."""
+
+    proposal = models.ForeignKey(
+        CommunityProposal, on_delete=models.CASCADE, related_name="supports"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("proposal supporter")
+        verbose_name_plural = _("proposal supporters")
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "user"], name="proposal_one_support"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} supports {self.proposal}"
+
+
+class ProposalEvent(models.Model):
+    """The audit log of proposals (a proposal has no community yet, so it cannot use
+    AuditEvent). Rows are only ever added; never texts."""
+
+    class Action(models.TextChoices):
+        PROPOSED = "proposed", _("proposed a community")
+        FOUNDED = "founded", _("turned the proposal into a community")
+        CLOSED = "closed", _("closed the proposal")
+
+    proposal = models.ForeignKey(CommunityProposal, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=20, choices=Action.choices)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("proposal event")
+        verbose_name_plural = _("proposal events")
+
+    def __str__(self) -> str:
+        return f"{self.proposal}: {self.action}"

@@ -20,7 +20,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from communities.models import Community, Membership
+from communities.models import Community, CommunityProposal, Membership
 from members.models import User
 from members.permissions import can_see_profile_field
 from members.types import Viewer
@@ -372,3 +372,47 @@ def invitation_bound_to_address(community: Community) -> bool:
     invite-only or confidential community the link is for that person, not for whoever
     happens to be signed in on the device that opens it."""
     return community.is_confidential or community.join_policy == Community.JoinPolicy.INVITE
+
+
+# --- proposals for new communities -----------------------------------------------------------
+# A proposal is an idea for a community that does not exist yet: nothing in it is
+# confidential, so every signed-in person sees it (that is how others find it and say
+# "I'd join"). Site admins found or close proposals; proposers may close their own.
+
+
+def proposals_visible_to(user: Viewer) -> QuerySet[CommunityProposal]:
+    if not user.is_authenticated:
+        return CommunityProposal.objects.none()
+    return CommunityProposal.objects.all()
+
+
+def get_proposal_for_user_or_404(user: Viewer, proposal_id: int) -> CommunityProposal:
+    return get_object_or_404(
+        proposals_visible_to(user).select_related("proposer", "community"), pk=proposal_id
+    )
+
+
+def can_propose_community(user: Viewer) -> bool:
+    return bool(user.is_authenticated and user.is_active)
+
+
+def can_support_proposal(user: Viewer, proposal: CommunityProposal) -> bool:
+    """Anyone signed in but the proposer (who is in it already), while it is open."""
+    return can_propose_community(user) and proposal.is_open and proposal.proposer_id != user.pk
+
+
+def can_found_proposal(user: Viewer, proposal: CommunityProposal) -> bool:
+    """Turning a proposal into a community is the site admins' call (or the supporters'
+    count's, settings.COP_PROPOSAL_FOUND_AT, checked by the service)."""
+    return is_site_admin(user) and proposal.is_open
+
+
+def can_close_proposal(user: Viewer, proposal: CommunityProposal) -> bool:
+    return proposal.is_open and (
+        is_site_admin(user) or (user.is_authenticated and proposal.proposer_id == user.pk)
+    )
+
+
+def proposal_recipients() -> QuerySet[User]:
+    """Who is told of a new proposal: the active site admins."""
+    return User.objects.filter(is_staff=True, is_active=True)

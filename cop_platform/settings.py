@@ -413,6 +413,9 @@ COP_VALUE_FOLLOW_UP_LINK_DAYS = env.int("COP_VALUE_FOLLOW_UP_LINK_DAYS", default
 # COP_JOIN_REQUESTS_PER_WINDOW times per COP_JOIN_REQUEST_WINDOW_DAYS days.
 COP_JOIN_REQUESTS_PER_WINDOW = env.int("COP_JOIN_REQUESTS_PER_WINDOW", default=3)
 COP_JOIN_REQUEST_WINDOW_DAYS = env.int("COP_JOIN_REQUEST_WINDOW_DAYS", default=30)
+# A proposed community is founded by itself once this many people said "I'd join"
+# (0: only a site admin founds one).
+COP_PROPOSAL_FOUND_AT = env.int("COP_PROPOSAL_FOUND_AT", default=0)
 
 # Rate limits (members/ratelimits.py names the rules and how to use them): counted in
 # the shared Redis cache, answered with HTTP 429 and templates/429.html.
@@ -431,6 +434,7 @@ COP_RATE_LIMITS = {
     # quiet members (each note goes to up to 50 people).
     "console_ask": "30/d",
     "console_nudge": "5/d",
+    "proposal": "3/d",
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"

@@ -191,11 +191,13 @@ def _pages(data: dict[str, Any], member: User) -> list[tuple[str, str]]:
         ("profile", f"/communities/people/{thread.author_id or member.pk}/"),
         ("console", f"/communities/{data['community_slug']}/console/"),
         ("console overview", "/console/"),
+        ("seed a thread", f"/communities/{data['community_slug']}/console/seed/"),
+        ("proposed communities", "/communities/proposals/"),
     ]
     return pages
 
 
-FACILITATOR_PAGES = {"console", "console overview"}
+FACILITATOR_PAGES = {"console", "console overview", "seed a thread"}
 
 
 def _facilitator_of(slug: str) -> User:

@@ -35,6 +35,7 @@ DEMO_DOMAIN = "example.org"
 DEMO_HOOKS: tuple[str, ...] = (
     "meetings.demo_data.load_demo",
     "value_cycles.demo_data.load_demo",
+    "facilitation.demo_act.load_demo",
     "cop_platform.demo_email.load_demo",
     "facilitation.demo_data.load_demo",
 )

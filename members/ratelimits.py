@@ -36,6 +36,7 @@ The rules today:
 - ``upload``: profile saves carrying a photo, per person (each is decoded and re-encoded).
 - ``console_ask``, ``console_nudge``: the facilitator console's personal emails (asks
   to answer, notes to quiet members), per facilitator per day.
+- ``proposal``: proposed communities per person per day.
 - ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
   links, the calendar feed and value taps.
 

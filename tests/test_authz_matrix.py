@@ -20,7 +20,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from communities.models import Community, Membership
+from communities.models import Community, CommunityProposal, Membership
 from communities.services.communities import community_create
 from communities.services.invitations import invitation_create_many
 from communities.services.memberships import (
@@ -28,11 +28,14 @@ from communities.services.memberships import (
     membership_remove,
     membership_request,
 )
+from communities.services.proposals import proposal_create as community_proposal_create
 from discussions.models import Attachment, Flag, KnowledgePage, Reply, Thread
 from discussions.services.attachments import attachments_add
 from discussions.services.knowledge import knowledge_page_create
 from discussions.services.moderation import flag_create
 from discussions.services.posts import reply_create, thread_create
+from facilitation.models import FacilitatorNote, SeedTemplate
+from facilitation.services.act import note_create
 from meetings.models import Meeting, TopicProposal
 from meetings.services.meetings import meeting_create
 from meetings.services.proposals import proposal_create
@@ -334,6 +337,10 @@ def _value_story_edit(f: Facts) -> tuple[int | set[int], int | set[int]]:
     return (403, 403) if f.admin or _contributes(f) else (404, 404)
 
 
+def _notes(f: Facts, get: int, post: int) -> tuple[int, int]:
+    return (get, post) if f.manages else (404, 404)
+
+
 def _sees_dashboard(f: Facts) -> bool:
     return f.admin or f.persona in {"facilitator", "sponsor"}
 
@@ -501,6 +508,33 @@ EXPECTATIONS: dict[str, Expectation] = {
     "facilitation:nudge": _manages(200, 200),
     # Across one's communities: an empty page for those who facilitate none.
     "facilitation:overview": _signed_in(200, 405),
+    # The console's acts: facilitators and site admins. Notes answer 404 to everyone
+    # else (that notes about a community exist is not theirs to know).
+    "facilitation:seed": _manages(200, 405),
+    "facilitation:seed-template": _manages(200, 200),
+    "facilitation:notes": lambda f: (LOGIN, LOGIN) if f.anonymous else _notes(f, 200, 200),
+    "facilitation:note-edit": lambda f: (LOGIN, LOGIN) if f.anonymous else _notes(f, 200, 200),
+    "facilitation:note-delete": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else (405, _notes(f, 0, 302)[1])
+    ),
+    "facilitation:playbook": _manages(200, 405),
+    # An empty POST names no step: 400 for those who may tick.
+    "facilitation:playbook-tick": _manages(405, 400),
+    # Proposed communities are for every signed-in person; the world's is the member's.
+    "communities:proposal-list": _signed_in(200, 405),
+    "communities:proposal-create": _signed_in(200, 200),
+    "communities:proposal": _signed_in(200, 405),
+    "communities:proposal-support": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else (405, 403 if f.persona == "member" else 302)
+    ),
+    "communities:proposal-found": lambda f: (
+        (LOGIN, LOGIN) if f.anonymous else ((200, 200) if f.admin else (403, 403))
+    ),
+    "communities:proposal-close": lambda f: (
+        (LOGIN, LOGIN)
+        if f.anonymous
+        else ((200, 302) if f.admin or f.persona == "member" else (403, 403))
+    ),
 }
 
 
@@ -542,6 +576,11 @@ class World:
             "story_id": ValueStory.objects.filter(community=self.community)
             .values_list("pk", flat=True)
             .first(),
+            "template_id": SeedTemplate.objects.values_list("pk", flat=True).first(),
+            "note_id": FacilitatorNote.objects.filter(community=self.community)
+            .values_list("pk", flat=True)
+            .first(),
+            "community_proposal_id": CommunityProposal.objects.values_list("pk", flat=True).first(),
         }
         return {k: v for k, v in values.items() if f"<{k}>" in route or f":{k}>" in route}
 
@@ -653,6 +692,14 @@ def _build_world(setting: str) -> World:
         place="Utrecht",
     )
     proposal = proposal_create(community=community, by=people["member"], title="Onderwerp")
+    # The act side: a template to seed from, the facilitator's note, the member's idea.
+    SeedTemplate.objects.create(
+        stage="coalescing", kind="question", title_nl="V", title_en="Q", body_nl="T", body_en="T"
+    )
+    note_create(community=community, author=facilitator, body="Notitie")
+    community_proposal_create(
+        by=people["member"], name="Nieuw", focus="f", urgency="u", member_value="m"
+    )
     return World(
         community,
         thread,
@@ -724,6 +771,8 @@ def test_authorisation_matrix(name: str, route: str, setting: str) -> None:
         "admin:communities_community_changelist",
         "admin:communities_membership_changelist",
         "admin:communities_auditevent_changelist",
+        "admin:communities_communityproposal_changelist",
+        "admin:facilitation_seedtemplate_changelist",
     ],
 )
 def test_the_admin_is_for_site_admins_only(name: str) -> None:

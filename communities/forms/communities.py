@@ -1,10 +1,12 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from communities.models import COMMUNITY_SETTINGS_FIELDS, Community
-
-# Fixed paths under /communities/ that a slug must not take.
-RESERVED_SLUGS = {"new", "mine", "invitations", "people", "requests"}
+from communities.models import (
+    COMMUNITY_SETTINGS_FIELDS,
+    RESERVED_SLUGS,
+    STAGE_PLAIN_WORDS,
+    Community,
+)
 
 
 class DirectoryFilterForm(forms.Form):
@@ -14,8 +16,11 @@ class DirectoryFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any language")), *Community.Language.choices],
     )
+    # Members filter by the plain words they see on the cards, not the theory's names.
     stage = forms.ChoiceField(
-        label=_("Stage"), required=False, choices=[("", _("Any stage")), *Community.Stage.choices]
+        label=_("Stage"),
+        required=False,
+        choices=[("", _("Any stage")), *STAGE_PLAIN_WORDS.items()],
     )
     policy = forms.ChoiceField(
         label=_("Who can join"),

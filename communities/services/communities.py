@@ -43,6 +43,46 @@ def community_create(
     required: a community starts from them."""
     if not can_create_community(creator):
         raise PermissionDenied
+    return community_insert(
+        creator=creator,
+        name=name,
+        slug=slug,
+        focus=focus,
+        urgency=urgency,
+        member_value=member_value,
+        charter=charter,
+        language=language,
+        join_policy=join_policy,
+        visibility=visibility,
+        is_listed=is_listed,
+        is_confidential=is_confidential,
+        stage=stage,
+        facilitator=facilitator,
+    )
+
+
+@transaction.atomic
+def community_insert(
+    *,
+    creator: User,
+    name: str,
+    slug: str,
+    focus: str,
+    urgency: str,
+    member_value: str,
+    charter: str = "",
+    language: str = Community.Language.NL,
+    join_policy: str = Community.JoinPolicy.OPEN,
+    visibility: str = Community.Visibility.MEMBERS,
+    is_listed: bool = True,
+    is_confidential: bool = False,
+    stage: str = Community.Stage.POTENTIAL,
+    facilitator: User | None = None,
+    **audit_detail: object,
+) -> Community:
+    """The write of `community_create` without its permission check, for callers that
+    decided themselves who may found one (`proposal_found`: a site admin, or enough
+    supporters). `audit_detail` goes into the "created" audit row."""
     if not all(part.strip() for part in (focus, urgency, member_value)):
         raise ValidationError(_("Say what the focus is, why it matters now and what members gain."))
     if Community.objects.filter(slug=slug).exists():
@@ -73,7 +113,13 @@ def community_create(
     )
     role_cache_clear(first)
     StageChange.objects.create(community=community, to_stage=stage, changed_by=creator)
-    audit_record(community=community, actor=creator, action=A.COMMUNITY_CREATED, subject=first)
+    audit_record(
+        community=community,
+        actor=creator,
+        action=A.COMMUNITY_CREATED,
+        subject=first,
+        **audit_detail,
+    )
     return community
 
 

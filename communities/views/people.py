@@ -2,7 +2,7 @@
 and a community's members list.
 
 Fixed paths start with "people/", which communities cannot take as a slug
-(communities.forms.communities.RESERVED_SLUGS), so they never meet `<slug:slug>/...`.
+(communities.models.RESERVED_SLUGS), so they never meet `<slug:slug>/...`.
 """
 
 from django import forms

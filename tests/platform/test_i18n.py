@@ -14,7 +14,8 @@ BASE_DIR = Path(__file__).resolve().parents[2]
 LANGUAGES = ["nl", "en"]
 # Every project app (a folder with an apps.py), so a new app is extracted without a
 # change here, plus the templates and the catalogues themselves.
-SOURCE_DIRS = sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py")) + [
+SOURCE_DIRS = [
+    *sorted(path.parent.name for path in BASE_DIR.glob("*/apps.py")),
     "templates",
     "locale",
 ]

@@ -40,6 +40,11 @@ from value_cycles.permissions import (
     value_stories_visible_to,
 )
 
+# While a community is being set up or is coalescing, members build trust and get first
+# help; realised results (cycle 4) are not expected yet, and the dashboard says so
+# rather than showing an empty table as a shortfall.
+STAGES_WITHOUT_REALISED_VALUE = frozenset({Community.Stage.POTENTIAL, Community.Stage.COALESCING})
+
 # Participation levels over the period, by posts (threads + replies) written in it.
 CORE_POSTS = 10
 ACTIVE_POSTS = 3
@@ -80,6 +85,11 @@ class Dashboard:
     stories_counted: int = 0
     knowledge_pages: list[KnowledgePage] = field(default_factory=list)
     aspirations: dict[int, list[Aspiration]] = field(default_factory=dict)
+
+    @property
+    def too_early_for_results(self) -> list[Community]:
+        """The communities in a stage where no realised value is expected yet."""
+        return [c for c in self.communities if c.stage in STAGES_WITHOUT_REALISED_VALUE]
 
 
 def dashboard_for(user: Viewer, communities: list[Community], period: Period) -> Dashboard:
