@@ -264,6 +264,15 @@ class AuditEvent(models.Model):
         MEMBER_MUTED = "member_muted", _("muted a member")
         MEMBER_UNMUTED = "member_unmuted", _("ended a member's mute")
         FLAG_RESOLVED = "flag_resolved", _("handled a flag")
+        MEETING_PLANNED = "meeting_planned", _("planned a meeting")
+        MEETING_CHANGED = "meeting_changed", _("changed a meeting")
+        MEETING_CANCELLED = "meeting_cancelled", _("cancelled a meeting")
+        MEETING_OUTPUT = "meeting_output", _("added a meeting output")
+        MEETING_FILE_ADDED = "meeting_file_added", _("added a file to a meeting")
+        MEETING_FILE_REMOVED = "meeting_file_removed", _("removed a file from a meeting")
+        OUTPUTS_SENT = "outputs_sent", _("sent a meeting's outputs to the members")
+        ATTENDANCE_MARKED = "attendance_marked", _("marked who attended a meeting")
+        TOPIC_TAKEN_UP = "topic_taken_up", _("took up a topic proposal")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(
