@@ -223,7 +223,7 @@ def _meetings(
             )
         )
         for position, thread in enumerate(linked):
-            tid = thread.pk if isinstance(thread, Thread) else thread
+            tid = thread.pk if isinstance(thread, Thread) else int(thread)  # type: ignore[call-overload]
             agenda.append(
                 AgendaItem(meeting=meeting, position=position, title="Casus", thread_id=tid)
             )
@@ -247,12 +247,13 @@ def _meetings(
                 )
             )
     rsvps.append(Rsvp(meeting=fixed, user=bench_member, answer=Rsvp.Answer.YES))
-    for model, what, rows in (
+    batches: list[tuple[Any, str, list[Any]]] = [
         (Rsvp, "meeting answers", rsvps),
         (Attendance, "attendance", attendance),
         (AgendaItem, "agenda items", agenda),
         (MeetingOutput, "meeting outputs", outputs),
-    ):
+    ]
+    for model, what, rows in batches:
         written = meter(what, len(rows))
         model.objects.bulk_create(rows, batch_size=5000)
         written.add(len(rows))
@@ -290,7 +291,7 @@ def _proposals(
     for proposal in proposals:
         pool = members[proposal.community_id]
         voters = set(rng.sample(pool, min(rng.randint(0, 25), len(pool))))
-        voters.add(proposal.proposer_id)
+        voters.add(int(proposal.proposer_id or pool[0]))
         votes += [TopicVote(proposal=proposal, user_id=uid) for uid in voters]
     written = meter("topic votes", len(votes))
     TopicVote.objects.bulk_create(votes, batch_size=5000)
@@ -359,7 +360,7 @@ def _value(
             )
         if len(ids) >= 3:
             long_chains.append((cid, ids, uid))
-    columns = [f.column for f in ValueEvent._meta.fields]
+    columns = [str(f.column) for f in ValueEvent._meta.fields]
     columns[columns.index("where")] = '"where"'  # a reserved word in SQL
     copy_rows(ValueEvent, columns, rows, meter("value events", len(rows)))
     reset_sequence(ValueEvent)

@@ -378,7 +378,7 @@ def generate(
             meter("reactions", len(reactions)),
         )
 
-        fixed = add_round_two(
+        round_two: dict[str, Any] = add_round_two(
             size.replies, seed=seed, now=now, progress=progress, progress_interval=progress_interval
         )
         counts["value_events"] = ValueEvent.objects.count()
@@ -414,7 +414,7 @@ def generate(
         thread_20=thread_20,
         thread_200=thread_200,
         counts=counts,
-        **fixed,
+        **round_two,
     )
 
 
