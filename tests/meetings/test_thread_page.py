@@ -35,7 +35,7 @@ def test_the_thread_page_says_at_which_meeting_it_was_discussed(
     agenda_item_add(meeting=meeting, by=facilitator, title="Casus", thread=thread)
     agenda_item_add(meeting=meeting, by=facilitator, title="Nog eens", thread=thread)
     text = _page(member, thread)
-    assert "Discussed at" in text
+    assert 'id="discussed-at-title"' in text
     assert text.count("Voorjaarsbijeenkomst") == 1  # two agenda items, one meeting
     assert meeting.get_absolute_url() in text
 
@@ -49,7 +49,7 @@ def test_cancelled_meetings_and_other_threads_meetings_are_not_named(
     plan(community, facilitator, title="Ander overleg")
     text = _page(member, thread)
     assert "Afgelast overleg" not in text and "Ander overleg" not in text
-    assert "Discussed at" not in text
+    assert 'id="discussed-at-title"' not in text
 
 
 def test_a_thread_moved_away_does_not_name_the_old_communitys_meetings(
