@@ -295,6 +295,15 @@ class AuditEvent(models.Model):
         NOTE_DELETED = "note_deleted", _("deleted a facilitator note")
         PLAYBOOK_TICKED = "playbook_ticked", _("ticked off a step of the playbook")
         PLAYBOOK_UNTICKED = "playbook_unticked", _("unticked a step of the playbook")
+        MEETING_PLANNED = "meeting_planned", _("planned a meeting")
+        MEETING_CHANGED = "meeting_changed", _("changed a meeting")
+        MEETING_CANCELLED = "meeting_cancelled", _("cancelled a meeting")
+        MEETING_OUTPUT = "meeting_output", _("added a meeting output")
+        MEETING_FILE_ADDED = "meeting_file_added", _("added a file to a meeting")
+        MEETING_FILE_REMOVED = "meeting_file_removed", _("removed a file from a meeting")
+        OUTPUTS_SENT = "outputs_sent", _("sent a meeting's outputs to the members")
+        ATTENDANCE_MARKED = "attendance_marked", _("marked who attended a meeting")
+        TOPIC_TAKEN_UP = "topic_taken_up", _("took up a topic proposal")
 
     community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="audit_events")
     actor = models.ForeignKey(

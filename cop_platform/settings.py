@@ -461,3 +461,9 @@ COMMUNITY_HOME_CONTEXT = [
     "meetings.selectors.community_home_context",
     "facilitation.selectors.console.community_home_context",
 ]
+# Annotations higher apps add to the thread page's thread query, so that its page shows
+# them without a query of its own and discussions never imports those apps: each takes
+# no argument and returns {name: expression}. They must not depend on the viewer (the
+# query is compiled once per process) and may only show what every reader of the thread
+# may see.
+THREAD_PAGE_ANNOTATIONS = ["meetings.selectors.thread_page_annotations"]

@@ -4,18 +4,29 @@ twice changes nothing (a community that has meetings is left alone)."""
 
 from datetime import datetime, time, timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from communities.models import Community
+from discussions.models import Thread
 from meetings.models import Meeting, MeetingOutput, Rsvp
 from meetings.services.meetings import agenda_item_add, meeting_create
-from meetings.services.outputs import output_add
+from meetings.services.outputs import output_add, output_files_add
 from meetings.services.proposals import proposal_create, vote_cast
 from meetings.services.rsvps import attendance_mark, rsvp_set
 from members.models import User
 
 AMSTERDAM = "Europe/Amsterdam"
+
+
+# A one-page PDF (checked by content like every upload): the demo meeting's slides.
+DEMO_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 def _at(days: int, hour: int) -> datetime:
@@ -69,6 +80,12 @@ def load_demo(personas: dict[str, User], communities: dict[str, Community]) -> N
         owner=mira,
         due_on=(timezone.localdate() + timedelta(days=7)),
     )
+    # The slides as a file, and the discussion the afternoon took up: its thread page
+    # says "discussed at" this meeting.
+    output_files_add(meeting=past, by=fenna, files=[SimpleUploadedFile("Dia's.pdf", DEMO_PDF)])
+    discussed = Thread.objects.filter(community=ehealth).order_by("created_at", "pk").first()
+    if discussed is not None:
+        agenda_item_add(meeting=past, by=fenna, title="Uit de community", thread=discussed)
 
     webinar_topic = proposal_create(
         community=ehealth,

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from discussions.forms.threads import MultipleFileField
 from meetings.models import Meeting, MeetingOutput, Rsvp
 from members.models import TIME_ZONE_CHOICES, User
 
@@ -110,6 +111,14 @@ class OutputForm(forms.Form):
         super().__init__(*args, **kwargs)
         if members is not None:
             self.fields["owner"].queryset = members  # type: ignore[attr-defined]
+
+
+class OutputFilesForm(forms.Form):
+    # Checked by content in the service (the discussions' attachment rules), not here.
+    uploads = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Slides, a report, a photo of the flip chart: PDF, office files or images."),
+    )
 
 
 class AttendanceForm(forms.Form):

@@ -265,6 +265,37 @@ class MeetingOutput(models.Model):
         return f"{self.kind} of {self.meeting_id}"
 
 
+def output_file_path(instance: "OutputFile", filename: str) -> str:
+    # The uploaded name is never used on disk.
+    return f"meeting-files/{instance.storage_name}"
+
+
+class OutputFile(models.Model):
+    """A file a meeting produced (slides, a report): checked by its content as the
+    discussions' attachments are, stored under a random name, and downloaded only
+    through the meetings app after checking the viewer may see the meeting."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(upload_to=output_file_path, max_length=200)
+    storage_name = models.CharField(max_length=100, editable=False)
+    # Shown to people and sent in Content-Disposition, after cleaning; never a path.
+    display_name = models.CharField(max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("meeting file")
+        verbose_name_plural = _("meeting files")
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
 class CalendarFeed(models.Model):
     """A personal calendar address. Only the token's SHA-256 digest is stored, so a
     database leak hands out no working feed; revoking ends it at once."""

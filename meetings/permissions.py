@@ -20,7 +20,7 @@ from communities.permissions import (
     communities_readable_by,
     role_in,
 )
-from meetings.models import Meeting, Rsvp, TopicProposal
+from meetings.models import Meeting, OutputFile, Rsvp, TopicProposal
 from members.models import User
 from members.types import Viewer
 
@@ -42,6 +42,18 @@ def can_see_meetings(user: Viewer, community: Community) -> bool:
 def get_meeting_for_user_or_404(user: Viewer, meeting_id: int) -> Meeting:
     # One 404 for missing and hidden: an id must not reveal that a meeting exists.
     return get_object_or_404(meetings_visible_to(user).select_related("community"), pk=meeting_id)
+
+
+def output_files_visible_to(user: Viewer) -> QuerySet[OutputFile]:
+    """A meeting's files are for whoever may see the meeting."""
+    return OutputFile.objects.filter(meeting__in=meetings_visible_to(user))
+
+
+def get_output_file_for_user_or_404(user: Viewer, file_id: int) -> OutputFile:
+    # One 404 for missing and hidden, as for the meeting itself.
+    return get_object_or_404(
+        output_files_visible_to(user).select_related("meeting__community"), pk=file_id
+    )
 
 
 def proposals_visible_to(user: Viewer) -> QuerySet[TopicProposal]:

@@ -4,8 +4,10 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from communities.models import Community
@@ -16,6 +18,7 @@ from meetings.models import (
     CalendarFeed,
     Meeting,
     MeetingOutput,
+    OutputFile,
     Rsvp,
     TopicProposal,
     TopicVote,
@@ -74,6 +77,29 @@ def community_home_context(user: Viewer, community: Community) -> dict[str, Any]
     return {"next_meeting": next_meeting(user, community)}
 
 
+# The thread page names the latest few meetings that discussed the thread.
+DISCUSSED_AT_SHOWN = 5
+
+
+def thread_page_annotations() -> dict[str, ArraySubquery]:
+    """For the thread page's own query (settings.THREAD_PAGE_ANNOTATIONS): the meetings
+    whose agenda links the thread, as {id, title, starts_at}, latest first, cancelled
+    ones left out. Only meetings of the thread's own community: whoever may read the
+    thread may read that community, so may see its meetings (meetings_visible_to); a
+    thread moved elsewhere since does not name the old community's meetings."""
+    on_agenda = AgendaItem.objects.filter(thread_id=OuterRef(OuterRef("pk"))).values("meeting_id")
+    return {
+        "meetings_discussed": ArraySubquery(
+            Meeting.objects.filter(community_id=OuterRef("community_id"), pk__in=on_agenda)
+            .exclude(state=Meeting.State.CANCELLED)
+            .order_by("-starts_at", "-pk")
+            .values(link=JSONObject(id="pk", title="title", starts_at="starts_at"))[
+                :DISCUSSED_AT_SHOWN
+            ]
+        )
+    }
+
+
 @dataclass
 class MeetingPage:
     meeting: Meeting
@@ -82,6 +108,7 @@ class MeetingPage:
     counts: dict[str, int]
     agenda: list[AgendaItem]
     outputs: list[MeetingOutput]
+    files: list[OutputFile]
     attended: bool
     can_plan: bool
     can_rsvp: bool
@@ -119,6 +146,7 @@ def meeting_page(user: User, meeting: Meeting) -> MeetingPage:
         counts=counts,
         agenda=list(meeting.agenda_items.select_related("thread", "proposal")),
         outputs=list(meeting.outputs.select_related("owner")),
+        files=list(meeting.files.all()),
         attended=user.pk in attendee_ids,
         can_plan=can_plan,
         can_rsvp=can_rsvp(user, meeting),

@@ -36,8 +36,9 @@ from discussions.services.moderation import flag_create
 from discussions.services.posts import reply_create, thread_create
 from facilitation.models import FacilitatorNote, SeedTemplate
 from facilitation.services.act import note_create
-from meetings.models import Meeting, TopicProposal
+from meetings.models import Meeting, OutputFile, TopicProposal
 from meetings.services.meetings import meeting_create
+from meetings.services.outputs import output_files_add
 from meetings.services.proposals import proposal_create
 from members.models import User
 from tests.factories import UserFactory
@@ -461,6 +462,11 @@ EXPECTATIONS: dict[str, Expectation] = {
     "meetings:calendar-feed": _public(404, 405),
     "meetings:rsvp-link": _public(400, 400),
     "meetings:search": _signed_in(200, 405),
+    # A meeting's files: downloaded like the meeting is seen (404 by id for who may not
+    # read), uploaded and removed by who plans it; an empty upload is sent back.
+    "meetings:output-file": _thread,
+    "meetings:output-files-add": _in_thread(_moderates, 405, 302),
+    "meetings:output-file-remove": _in_thread(_moderates, 405, 302),
     # Value capture: members only (not sponsors by that role alone), where they read.
     "value_cycles:reply-helped": _in_thread(_contributes, 405, 302),
     "value_cycles:reply-will-use": _in_thread(_contributes, 200, 200),
@@ -471,6 +477,10 @@ EXPECTATIONS: dict[str, Expectation] = {
     "value_cycles:page-helped": _on_thread(405, 302, _contributes),
     "value_cycles:page-will-use": _on_thread(200, 200, _contributes),
     "value_cycles:page-used": _on_thread(200, 200, _contributes),
+    # A meeting as the source of value: as for a thread.
+    "value_cycles:meeting-helped": _in_thread(_contributes, 405, 302),
+    "value_cycles:meeting-will-use": _in_thread(_contributes, 200, 200),
+    "value_cycles:meeting-used": _in_thread(_contributes, 200, 200),
     "value_cycles:mine": _signed_in(200, 405),
     "value_cycles:event-edit": _own_value(200, 200),
     "value_cycles:event-delete": lambda f: (
@@ -551,6 +561,7 @@ class World:
     attachment: Attachment
     meeting: Meeting
     proposal: TopicProposal
+    output_file: OutputFile
 
     def kwargs_for(self, route: str) -> dict[str, Any]:
         values: dict[str, Any] = {
@@ -570,6 +581,7 @@ class World:
             "notification_id": 0,
             "meeting_id": self.meeting.pk,
             "proposal_id": self.proposal.pk,
+            "file_id": self.output_file.pk,
             "event_id": ValueEvent.objects.filter(community=self.community)
             .values_list("pk", flat=True)
             .first(),
@@ -700,6 +712,9 @@ def _build_world(setting: str) -> World:
     community_proposal_create(
         by=people["member"], name="Nieuw", focus="f", urgency="u", member_value="m"
     )
+    [output_file] = output_files_add(
+        meeting=meeting, by=facilitator, files=[SimpleUploadedFile("s.pdf", b"%PDF-1.4\n%%EOF\n")]
+    )
     return World(
         community,
         thread,
@@ -712,6 +727,7 @@ def _build_world(setting: str) -> World:
         attachment,
         meeting,
         proposal,
+        output_file,
     )
 
 

@@ -10,7 +10,15 @@ from value_cycles.models import Aspiration, FollowUp
 class FollowUpAdmin(admin.ModelAdmin):
     list_display = ["pk", "community", "reason", "state", "due_at", "asked_at", "times_asked"]
     list_filter = ["state", "reason"]
-    raw_id_fields = ["user", "community", "event", "source_thread", "source_reply", "source_page"]
+    raw_id_fields = [
+        "user",
+        "community",
+        "event",
+        "source_thread",
+        "source_reply",
+        "source_page",
+        "source_meeting",
+    ]
     readonly_fields = ["state", "asked_at", "answered_at", "answer", "times_asked"]
 
 

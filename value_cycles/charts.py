@@ -8,45 +8,49 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 WIDTH = 640
-BAR_HEIGHT = 22
-GAP = 8
-LABEL_WIDTH = 200
+# Bars are drawn phone first: a 360-unit wide picture with each label above its bar,
+# so that at 360 px the text keeps its size instead of shrinking with a wide drawing.
+BARS_WIDTH = 360
+LABEL_HEIGHT = 16
+BAR_HEIGHT = 16
+GAP = 10
+VALUE_ROOM = 50
 
 
 def bar_chart(
     rows: Sequence[tuple[str, float]], *, title: str, css: Sequence[str] = ()
 ) -> SafeString:
-    """Horizontal bars, one per row; `css` gives each bar a class (cycle colours)."""
+    """Horizontal bars, one per row, each under its label; `css` gives each bar a class
+    (cycle colours)."""
     top = max((value for _label, value in rows), default=0) or 1
-    height = max(len(rows), 1) * (BAR_HEIGHT + GAP) + GAP
-    span = WIDTH - LABEL_WIDTH - 60
+    row_height = LABEL_HEIGHT + BAR_HEIGHT + GAP
+    height = max(len(rows), 1) * row_height
+    span = BARS_WIDTH - VALUE_ROOM
     bars = []
     for index, (label, value) in enumerate(rows):
-        y = GAP + index * (BAR_HEIGHT + GAP)
+        y = index * row_height
         length = round(span * value / top) if value else 0
         bars.append(
             (
-                LABEL_WIDTH - 6,
-                y + BAR_HEIGHT * 0.7,
+                y + LABEL_HEIGHT - 4,
                 label,
                 css[index] if index < len(css) else "bar",
-                LABEL_WIDTH,
-                y,
+                y + LABEL_HEIGHT,
                 length,
                 BAR_HEIGHT,
-                LABEL_WIDTH + length + 6,
-                y + BAR_HEIGHT * 0.7,
+                length + 6,
+                y + LABEL_HEIGHT + BAR_HEIGHT * 0.75,
                 _number(value),
             )
         )
     body = format_html_join(
         "",
-        '<text x="{}" y="{}" class="chart-label" text-anchor="end">{}</text>'
-        '<rect class="{}" x="{}" y="{}" width="{}" height="{}"></rect>'
+        '<text x="0" y="{}" class="chart-label">{}</text>'
+        '<rect class="{}" x="0" y="{}" width="{}" height="{}"></rect>'
         '<text x="{}" y="{}" class="chart-value">{}</text>',
         bars,
     )
-    return _svg(title, WIDTH, height, body)
+    return _svg(title, BARS_WIDTH, height, body, css_class="chart chart-bars")
 
 
 def stacked_columns(
@@ -86,13 +90,22 @@ def stacked_columns(
                 sum(values),
             )
         )
-    return _svg(title, width, height, SafeString("".join(parts)))
-
-
-def _svg(title: str, width: int, height: int, body: SafeString) -> SafeString:
+    # A year of months does not fit 360 px at a readable size: the columns keep a
+    # minimum width and scroll within their own box (the table beside has the figures).
     return format_html(
-        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-labelledby="{}" '
+        '<div class="chart-scroll" role="region" tabindex="0" aria-label="{}">{}</div>',
+        title,
+        _svg(title, width, height, SafeString("".join(parts)), css_class="chart chart-columns"),
+    )
+
+
+def _svg(
+    title: str, width: int, height: int, body: SafeString, *, css_class: str = "chart"
+) -> SafeString:
+    return format_html(
+        '<svg class="{}" viewBox="0 0 {} {}" role="img" aria-labelledby="{}" '
         'preserveAspectRatio="xMinYMin meet"><title id="{}">{}</title>{}</svg>',
+        css_class,
         width,
         height,
         _id(title),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from communities.models import Community
 from discussions.models import Reply
+from meetings.models import Meeting
 from members.models import User
 from value_cycles.models import Capital, Cycle, Tier, ValueEvent, ValueStory
 from value_cycles.services.events import EventTexts, value_event_record
@@ -241,5 +242,17 @@ def load_demo(personas: dict[str, User], communities: dict[str, Community]) -> N
             publish=True,
         )
         ValueStory.objects.filter(pk=story.pk).update(published_at=now - timedelta(days=10))
+    # "What will you do with this?" after the demo's past meet-up.
+    meetup = Meeting.objects.filter(community=community, ends_at__lt=now).order_by("pk").first()
+    if meetup is not None and "mira" in personas:
+        value_event_record(
+            member=personas["mira"],
+            community=community,
+            cycle=Cycle.POTENTIAL,
+            source=meetup,
+            capital=Capital.TANGIBLE,
+            texts=EventTexts(why_it_helped="De checklist voor de eerste twee weken."),
+            follow_up=False,
+        )
     for key, cycle, text in ASPIRATIONS:
         aspiration_record(community=community, by=personas[key], cycle=cycle, text=text)

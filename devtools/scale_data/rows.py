@@ -28,10 +28,13 @@ from communities.models import Community, Membership
 from devtools.scale_data.bodies import pool_size, pools
 from devtools.scale_data.copying import copy_rows, next_id, reset_sequence
 from devtools.scale_data.progress import Meter, duration, to_stderr
+from devtools.scale_data.round_two import add_round_two
 from devtools.scale_data.text import vocabularies
 from discussions.models import Reaction, Reply, TaggedThread, Thread
 from discussions.services.search_index import threads_reindex
+from meetings.models import Meeting, TopicProposal
 from members.models import Organization, User
+from value_cycles.models import ValueEvent
 
 SCALE_DOMAIN = "scale.test"
 BENCH_MEMBER = f"bench-member@{SCALE_DOMAIN}"
@@ -69,6 +72,11 @@ class ScaleResult:
     thread_20: int
     thread_200: int
     counts: dict[str, int]
+    # The second round's fixed rows (devtools.scale_data.round_two).
+    meeting: int = 0
+    story: int = 0
+    helped_reply: int = 0
+    sponsored_slug: str = ""
 
 
 def generate(
@@ -370,6 +378,13 @@ def generate(
             meter("reactions", len(reactions)),
         )
 
+        round_two: dict[str, Any] = add_round_two(
+            size.replies, seed=seed, now=now, progress=progress, progress_interval=progress_interval
+        )
+        counts["value_events"] = ValueEvent.objects.count()
+        counts["meetings"] = Meeting.objects.count()
+        counts["topic_proposals"] = TopicProposal.objects.count()
+
         progress("thread search vectors...")
         # Through the live index's batch function (titles and tags differ per thread);
         # the replies' vectors came with their pooled bodies.
@@ -399,6 +414,7 @@ def generate(
         thread_20=thread_20,
         thread_200=thread_200,
         counts=counts,
+        **round_two,
     )
 
 

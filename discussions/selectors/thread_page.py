@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
+from django.conf import settings
 from django.db.models import (
     BooleanField,
     Exists,
@@ -21,6 +22,7 @@ from django.db.models import (
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from discussions.models import Attachment, Reply, Thread
 from discussions.permissions import (
@@ -45,8 +47,18 @@ from members.prepared import ID_PLACEHOLDERS, TIME_PLACEHOLDER, PreparedQuery
 from members.types import Viewer
 
 
+def extension_annotations() -> dict[str, Any]:
+    """What higher apps add to the thread (settings.THREAD_PAGE_ANNOTATIONS names their
+    functions, so this app never imports them): the meetings that discussed it."""
+    extra: dict[str, Any] = {}
+    for name in settings.THREAD_PAGE_ANNOTATIONS:
+        extra |= import_string(name)()
+    return extra
+
+
 def _thread_query(thread_id: int, user: Viewer, now: datetime) -> QuerySet[Thread]:
     annotations: dict[str, Any] = {
+        **extension_annotations(),
         "tag_names": tag_names(),
         "knowledge_links": knowledge_links(),
         "reaction_kinds": reaction_kinds("thread"),

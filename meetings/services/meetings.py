@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community
+from communities.models import AuditEvent, Community
 from communities.services.audit import audit_record
 from discussions.markdown import render_markdown
 from discussions.models import Thread
@@ -64,7 +64,13 @@ def meeting_create(
         online_link=online_link,
         capacity=capacity,
     )
-    audit_record(community=community, actor=by, action="meeting_planned", meeting=meeting.pk)
+    audit_record(
+        community=community,
+        actor=by,
+        action=AuditEvent.Action.MEETING_PLANNED,
+        meeting=meeting.pk,
+        title=meeting.title,
+    )
     if proposal is not None:
         from meetings.services.proposals import proposal_take_up
 
@@ -96,7 +102,13 @@ def meeting_update(*, meeting: Meeting, by: User, **fields: Any) -> Meeting:
         locked.sequence += 1
     locked.save()
     promote_waiting(meeting=locked)
-    audit_record(community=locked.community, actor=by, action="meeting_changed", meeting=locked.pk)
+    audit_record(
+        community=locked.community,
+        actor=by,
+        action=AuditEvent.Action.MEETING_CHANGED,
+        meeting=locked.pk,
+        title=locked.title,
+    )
     if seen_change:
         enqueue_on_commit(
             "meetings.notify_meeting_changed", meeting_id=locked.pk, sequence=locked.sequence
@@ -117,7 +129,11 @@ def meeting_cancel(*, meeting: Meeting, by: User) -> Meeting:
     locked.updated_at = timezone.now()
     locked.save(update_fields=["state", "sequence", "updated_at"])
     audit_record(
-        community=locked.community, actor=by, action="meeting_cancelled", meeting=locked.pk
+        community=locked.community,
+        actor=by,
+        action=AuditEvent.Action.MEETING_CANCELLED,
+        meeting=locked.pk,
+        title=locked.title,
     )
     enqueue_on_commit(
         "meetings.notify_meeting_changed", meeting_id=locked.pk, sequence=locked.sequence

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities.models import Community
+from communities.models import AuditEvent, Community
 from communities.services.audit import audit_record
 from discussions.models import Thread
 from discussions.services.posts import thread_create
@@ -107,7 +107,11 @@ def _taken_up(proposal: TopicProposal, by: User) -> TopicProposal:
     proposal.decided_at = timezone.now()
     proposal.save()
     audit_record(
-        community=proposal.community, actor=by, action="topic_taken_up", proposal=proposal.pk
+        community=proposal.community,
+        actor=by,
+        action=AuditEvent.Action.TOPIC_TAKEN_UP,
+        proposal=proposal.pk,
+        title=proposal.title,
     )
     enqueue_on_commit("meetings.notify_proposal_taken_up", proposal_id=proposal.pk)
     return proposal

@@ -8,6 +8,8 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from communities.models import AuditEvent
+from communities.services.audit import audit_record
 from meetings.models import Attendance, Meeting, Rsvp
 from meetings.permissions import can_plan_meetings, can_rsvp, can_say_attended, is_member
 from members.models import User
@@ -97,4 +99,12 @@ def attendance_mark(*, meeting: Meeting, by: User, present: list[User]) -> None:
     known = set(Attendance.objects.filter(meeting=meeting).values_list("user_id", flat=True))
     Attendance.objects.bulk_create(
         [Attendance(meeting=meeting, user=p, marked_by=by) for p in present if p.pk not in known]
+    )
+    audit_record(
+        community=meeting.community,
+        actor=by,
+        action=AuditEvent.Action.ATTENDANCE_MARKED,
+        meeting=meeting.pk,
+        title=meeting.title,
+        present=len(present),
     )

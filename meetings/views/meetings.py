@@ -12,7 +12,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from communities.models import Community
 from communities.permissions import get_community_for_user_or_404
 from discussions.permissions import threads_visible_to
-from meetings.forms import AgendaItemForm, AttendanceForm, MeetingForm, OutputForm, RsvpForm
+from meetings.forms import (
+    AgendaItemForm,
+    AttendanceForm,
+    MeetingForm,
+    OutputFilesForm,
+    OutputForm,
+    RsvpForm,
+)
 from meetings.ics import calendar_bytes
 from meetings.models import Meeting, Rsvp
 from meetings.permissions import (
@@ -182,7 +189,13 @@ def meeting_outputs_view(request: AuthenticatedHttpRequest, meeting_id: int) -> 
         output_add(meeting=meeting, by=request.user, **form.cleaned_data)
         messages.success(request, _("The output has been added."))
         return redirect("meetings:meeting-outputs", meeting_id=meeting.pk)
-    context = {"meeting": meeting, "form": form, "outputs": meeting.outputs.select_related("owner")}
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "outputs": meeting.outputs.select_related("owner"),
+        "files": meeting.files.all(),
+        "files_form": OutputFilesForm(),
+    }
     return render(request, "meetings/meeting_outputs.html", context)
 
 

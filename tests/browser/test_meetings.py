@@ -92,3 +92,54 @@ def test_a_meeting_from_the_top_topic_answered_and_its_outputs_found(
     expect(page.get_by_role("link", name="Apps for self-management")).to_be_visible()
     _shot(page, "search")
     assert_accessible(page)
+
+
+def test_a_held_meeting_on_a_phone_files_value_capture_and_discussed_at(
+    page: Page,
+    live_server: Any,
+    community: Community,
+    facilitator: User,
+    member: User,
+    core_member: User,
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from meetings.services.meetings import agenda_item_add
+    from meetings.services.outputs import output_add, output_files_add
+    from tests.factories import make_thread
+    from tests.meetings.helpers import plan
+    from value_cycles.models import Cycle, ValueEvent
+
+    thread = make_thread(community, core_member, title="Checklist voor de eerste weken")
+    held = plan(
+        community,
+        facilitator,
+        starts_at=timezone.now() - timedelta(days=2),
+        title="Praktijkmiddag thuismonitoring in de wijk",
+    )
+    agenda_item_add(meeting=held, by=facilitator, title="Casus", thread=thread)
+    output_add(meeting=held, by=facilitator, kind="summary", body="Wat we leerden.")
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    output_files_add(
+        meeting=held,
+        by=facilitator,
+        files=[SimpleUploadedFile("Presentatie thuismonitoring wijkteams.pdf", pdf)],
+    )
+
+    _log_in(page, live_server, member)
+    page.goto(thread.get_absolute_url())
+    expect(page.get_by_role("heading", name="Discussed at")).to_be_visible()
+    page.get_by_role("link", name="Praktijkmiddag thuismonitoring in de wijk").click()
+    expect(
+        page.get_by_role("link", name="Presentatie thuismonitoring wijkteams.pdf")
+    ).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_accessible(page)
+    _shot(page, "held-meeting-360")
+    page.get_by_role("link", name="I'll use this").click()
+    page.get_by_label("Skills or knowledge I gained").check()
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", name="Praktijkmiddag thuismonitoring in de wijk")
+    ).to_be_visible()
+    assert ValueEvent.objects.get(member=member).cycle == Cycle.POTENTIAL

@@ -74,8 +74,8 @@ def test_the_meeting_page_answers_and_shows_the_link_after_yes(
     url = meeting.get_absolute_url()
     client.get(url)
     # session, user (with the viewer's access), meeting, own answer, answers,
-    # attendance, agenda, outputs
-    with django_assert_num_queries(8):
+    # attendance, agenda, outputs, files
+    with django_assert_num_queries(9):
         page = client.get(url)
     assert "meet.example.org/abc" not in page.content.decode()
     response = client.post(

@@ -8,9 +8,13 @@ from django.db.models import F
 from communities.models import Membership
 from devtools.scale_data import BENCH_MEMBER, generate
 from devtools.scale_data.progress import Meter
+from devtools.scale_data.round_two import MEETINGS_PER_COMMUNITY, PROPOSALS_PER_COMMUNITY
 from devtools.scale_data.text import vocabularies
 from discussions.models import Reaction, Reply, Thread
 from discussions.services.search_index import replies_reindex
+from meetings.models import Meeting
+from members.models import User
+from value_cycles.models import Cycle, Tier, ValueEvent, ValueStory
 
 
 def test_the_vocabulary_has_thousands_of_words_per_language_and_follows_the_seed() -> None:
@@ -71,6 +75,27 @@ def test_the_small_set_keeps_the_fixed_rows_and_indexes_replies_as_the_live_inde
     replies_reindex(list(written))
     assert dict(Reply.objects.values_list("pk", "search_vector")) == written
     assert all(written.values())
+    # The second round: value events in chains (one per five replies), stories, meetings
+    # with answers and agendas, topics with votes; the fixed rows the benchmark measures.
+    assert 2_000 <= result.counts["value_events"] < 2_004  # whole chains
+    assert ValueEvent.objects.filter(cycle=Cycle.REALISED).exists()
+    assert ValueEvent.objects.values("chain").distinct().count() < 2_000
+    assert result.counts["meetings"] == 5 * MEETINGS_PER_COMMUNITY
+    assert result.counts["topic_proposals"] == 5 * PROPOSALS_PER_COMMUNITY
+    meeting = Meeting.objects.get(pk=result.meeting)
+    assert meeting.community.slug == result.community_slug
+    assert set(meeting.agenda_items.values_list("thread_id", flat=True)) == {
+        result.thread_20,
+        result.thread_200,
+    }
+    story = ValueStory.objects.get(pk=result.story)
+    assert story.is_published and story.tier == Tier.MEMBERS
+    bench = User.objects.get(email=BENCH_MEMBER)
+    assert (
+        Membership.objects.get(user=bench, community__slug=result.sponsored_slug).role
+        == Membership.Role.SPONSOR
+    )
+    assert not ValueEvent.objects.filter(source_reply_id=result.helped_reply).exists()
     # Progress: every step, and for every table its rows written, with rate and time left
     # while it runs (a line per 1,000 rows here, with no interval between lines).
     assert "replies..." in lines and lines[-1].startswith("  vacuum and statistics: ")

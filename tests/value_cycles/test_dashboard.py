@@ -247,3 +247,27 @@ def test_a_member_gets_no_dashboard(community: Community, member: User) -> None:
         client.get(reverse("value_cycles:dashboard", kwargs={"slug": community.slug})).status_code
         == 403
     )
+
+
+@pytest.mark.parametrize(("name", "queries"), [("dashboard", 21), ("dashboard-csv", 21)])
+def test_the_dashboard_page_and_its_csv_run_a_fixed_number_of_queries(
+    world: dict[str, object],
+    community: Community,
+    sponsor: User,
+    member: User,
+    client: Client,
+    django_assert_num_queries: object,
+    name: str,
+    queries: int,
+) -> None:
+    # The budget `make bench` holds these pages to (devtools/benchmark.py, QUERY_BUDGET):
+    # session, user, community, roles, then the dashboard's aggregates (stories with
+    # their authors and organisations: two prefetches that a page without stories skips).
+    client.force_login(sponsor)
+    url = reverse(f"value_cycles:{name}", kwargs={"slug": community.slug})
+    client.get(url)
+    with django_assert_num_queries(queries):  # type: ignore[operator]
+        assert client.get(url).status_code == 200
+    value_event_record(member=member, community=community, cycle=Cycle.IMMEDIATE)
+    with django_assert_num_queries(queries):  # type: ignore[operator]
+        assert client.get(url).status_code == 200

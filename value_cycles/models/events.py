@@ -8,7 +8,9 @@ logged outside the platform (a call, a visit) form a chain too, and survives the
 source being deleted.
 """
 
+import operator
 import uuid
+from functools import reduce
 
 from django.conf import settings
 from django.db import models
@@ -18,6 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from discussions.models import KnowledgePage, Reply, Thread
+from meetings.models import Meeting
+
+# The source columns an event or follow-up may point at: at most one is set.
+SOURCE_FIELDS = ("source_thread", "source_reply", "source_page", "source_meeting")
 
 
 class Cycle(models.IntegerChoices):
@@ -52,16 +58,15 @@ class Tier(models.IntegerChoices):
 
 
 def at_most_one_source(prefix: str) -> models.CheckConstraint:
-    # An event or follow-up comes from one post or page, or from outside the platform.
-    # (A meeting source joins this list when the meetings app lands.)
-    thread, reply, page = (
-        Q(source_thread__isnull=True),
-        Q(source_reply__isnull=True),
-        Q(source_page__isnull=True),
-    )
+    # An event or follow-up comes from one post, page or meeting, or from outside the
+    # platform: of the source columns, all but at most one are empty.
+    empty = [Q(**{f"{name}__isnull": True}) for name in SOURCE_FIELDS]
+    all_but_one = [
+        reduce(operator.and_, [q for index, q in enumerate(empty) if index != skipped])
+        for skipped in range(len(empty))
+    ]
     return models.CheckConstraint(
-        condition=(thread & reply) | (thread & page) | (reply & page),
-        name=f"{prefix}_at_most_one_source",
+        condition=reduce(operator.or_, all_but_one), name=f"{prefix}_at_most_one_source"
     )
 
 
@@ -95,6 +100,9 @@ class ValueEvent(models.Model):
         null=True,
         blank=True,
         related_name="value_events",
+    )
+    source_meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="value_events"
     )
     where = models.CharField(
         _("where it happened"),
@@ -130,7 +138,7 @@ class ValueEvent(models.Model):
                     condition=Q(cycle=Cycle.IMMEDIATE, **{f"{field}__isnull": False}),
                     name=f"value_helped_once_{field}",
                 )
-                for field in ("source_thread", "source_reply", "source_page")
+                for field in SOURCE_FIELDS
             ],
         ]
         indexes = [
@@ -158,6 +166,8 @@ class ValueEvent(models.Model):
             return "thread"
         if self.source_page_id:
             return "page"
+        if self.source_meeting_id:
+            return "meeting"
         return ""
 
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from communities.models import Community
 from discussions.models import KnowledgePage, Reply, Thread
+from meetings.models import Meeting
 from value_cycles.models.events import ValueEvent, at_most_one_source
 
 
@@ -45,6 +46,9 @@ class FollowUp(models.Model):
     )
     source_page = models.ForeignKey(
         KnowledgePage, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    source_meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     due_at = models.DateTimeField()

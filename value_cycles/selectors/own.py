@@ -11,7 +11,9 @@ def own_events(user: User) -> QuerySet[ValueEvent]:
     return (
         value_events_visible_to(user)
         .filter(member=user)
-        .select_related("community", "source_thread", "source_reply__thread", "source_page")
+        .select_related(
+            "community", "source_thread", "source_reply__thread", "source_page", "source_meeting"
+        )
         .order_by("-created_at", "-pk")
     )
 

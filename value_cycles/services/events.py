@@ -1,5 +1,5 @@
-"""Writes on value events: record one (from a post, a page, a follow-up or outside the
-platform), edit it, change its consent tier (kept as a ConsentChange)."""
+"""Writes on value events: record one (from a post, a page, a meeting, a follow-up or
+outside the platform), edit it, change its consent tier (kept as a ConsentChange)."""
 
 import uuid
 from dataclasses import dataclass
@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 
 from communities.models import Community
 from discussions.models import KnowledgePage, Reply, Thread
+from meetings.models import Meeting
 from members.models import User
 from value_cycles.models import ConsentChange, Cycle, FollowUp, Tier, ValueEvent
 from value_cycles.permissions import can_edit_event, can_log_value
 
-Source = Thread | Reply | KnowledgePage | None
+Source = Thread | Reply | KnowledgePage | Meeting | None
 
 
 @dataclass(frozen=True)
@@ -38,13 +39,15 @@ def source_fields(source: Source) -> dict[str, object]:
         return {"source_thread": source}
     if isinstance(source, KnowledgePage):
         return {"source_page": source}
+    if isinstance(source, Meeting):
+        return {"source_meeting": source}
     return {}
 
 
 def source_community_id(source: Source) -> int | None:
     if isinstance(source, Reply):
         return source.thread.community_id
-    if isinstance(source, Thread | KnowledgePage):
+    if isinstance(source, Thread | KnowledgePage | Meeting):
         return source.community_id
     return None
 

@@ -18,7 +18,12 @@ class AlreadyAnswered(Exception):
 
 
 def _source(follow_up: FollowUp) -> object:
-    return follow_up.source_reply or follow_up.source_thread or follow_up.source_page
+    return (
+        follow_up.source_reply
+        or follow_up.source_thread
+        or follow_up.source_page
+        or follow_up.source_meeting
+    )
 
 
 def _locked_open(follow_up_id: int, times_asked: int) -> FollowUp:

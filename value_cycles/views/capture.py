@@ -1,6 +1,7 @@
 """Capture where value happens: "This helped" (one tap), "I'll use this" (pick the kind
-of gain), "I used this" (what changed), on replies, threads and knowledge pages. Plain
-POST forms; they work without JavaScript."""
+of gain), "I used this" (what changed), on replies, threads, knowledge pages and
+meetings (a meeting's "what will you do with this?" is its "I'll use this"). Plain POST
+forms; they work without JavaScript."""
 
 from collections.abc import Callable
 
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from communities.models import Community
 from discussions.permissions import get_reply_for_user_or_404, get_thread_for_user_or_404
 from discussions.selectors.knowledge import knowledge_page_get
+from meetings.permissions import get_meeting_for_user_or_404
 from members.types import AuthenticatedHttpRequest
 from value_cycles.forms import EventForm
 from value_cycles.models import Cycle
@@ -40,6 +42,11 @@ def _page(request: AuthenticatedHttpRequest, slug: str, page_slug: str) -> Locat
     if page is None:
         raise Http404
     return page, page.community, page.get_absolute_url(), page.title
+
+
+def _meeting(request: AuthenticatedHttpRequest, meeting_id: int) -> Located:
+    meeting = get_meeting_for_user_or_404(request.user, meeting_id)
+    return meeting, meeting.community, meeting.get_absolute_url(), meeting.title
 
 
 def _may_log(request: AuthenticatedHttpRequest, located: Located) -> Located:
@@ -121,4 +128,5 @@ urlpatterns = [
     *_patterns("reply/<int:reply_id>/", _reply, "reply"),
     *_patterns("thread/<int:thread_id>/", _thread, "thread"),
     *_patterns("c/<slug:slug>/knowledge/<slug:page_slug>/", _page, "page"),
+    *_patterns("meeting/<int:meeting_id>/", _meeting, "meeting"),
 ]
