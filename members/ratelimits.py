@@ -33,6 +33,8 @@ The rules today:
 - ``invitation``: invitation sends (and resends) per facilitator per day.
 - ``reaction``, ``flag``, ``search``, ``mentions``: per person.
 - ``upload``: profile saves carrying a photo, per person (each is decoded and re-encoded).
+- ``export``: data exports a person asks for (each builds a zip of all their data).
+- ``erasure``: attempts to confirm an account's erasure (the typed address).
 - ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
   links, the calendar feed and value taps.
 
