@@ -150,6 +150,11 @@ def test_the_export_holds_one_file_per_kind_and_every_record_that_points_at_the_
     assert account["email"] == MARKER_EMAIL
     assert account["expertise"] == ["wondzorg"]
     assert any(row.get("body") == "Mijn antwoord." for row in parts["posts"])
+    # Consent records carry their time: email settings, value tiers.
+    assert all(row["updated_at"] for row in parts["email_settings"])
+    consents = [row for row in parts["value"] if row["record"] == "consent_change"]
+    assert consents
+    assert all(row["changed_at"] for row in consents)
     # Their files: the photo and the attachment, byte for byte.
     files = {name: archive.read(name) for name in names if "/" in name}
     assert PHOTO in files.values()
