@@ -5,7 +5,6 @@ what they did and what was done to them in the audit log (the action, not other
 people's details), the invitations they sent (not the invitees' addresses) and those
 addressed to them."""
 
-
 from django.db.models import Q
 
 from communities.models import AuditEvent, Invitation, Membership, StageChange

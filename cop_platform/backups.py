@@ -25,8 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
-from psycopg import sql
 from django.utils import timezone
+from psycopg import sql
 
 DUMP = "database.dump"
 MEDIA = "media"

@@ -6,7 +6,6 @@ transaction that marks the export ready; the handler renders it at send time, an
 only while the export can still be downloaded.
 """
 
-
 from django.urls import reverse
 from django.utils import timezone
 
