@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from communities.models import Community
+from communities.services.communities import community_update
 from discussions.models import Attachment, Reply, Thread
 from members.models import DataExport, PrivacyEvent, User
 from members.privacy import exported_fields, exporters, not_personal_fields
@@ -245,7 +246,7 @@ def test_erasure_removes_posts_only_where_the_community_allows_it(
     site_admin: User, facilitator: User, community: Community, django_capture_on_commit_callbacks
 ) -> None:
     world = build_world(site_admin, facilitator, community)
-    Community.objects.filter(pk=community.pk).update(erasure_removes_posts=True)
+    community_update(community=community, by=facilitator, erasure_removes_posts=True)
     attachment = Attachment.objects.get(reply=world.reply)
     with django_capture_on_commit_callbacks(execute=True):
         member_erase(user=world.person, by=world.person, remove_posts=True)
