@@ -9,7 +9,15 @@ def purge_unverified_accounts() -> int:
     return users_purge_unverified()
 
 
-@shared_task(name="members.build_export", ignore_result=True, acks_late=True)
+# Longer than the default limits: a long-time member's zip (attachments included) can
+# take minutes to write. A build cut off is claimed again after STALE_BUILD.
+@shared_task(
+    name="members.build_export",
+    ignore_result=True,
+    acks_late=True,
+    soft_time_limit=15 * 60,
+    time_limit=20 * 60,
+)
 def build_export(*, export_id: int) -> str | None:
     """Make one data export's zip (idempotent: a second run finds it claimed or made)."""
     return export_build(export_id=export_id)
