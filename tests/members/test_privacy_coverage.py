@@ -90,7 +90,8 @@ def _advice(label: str, kind: str) -> str:
     receivers = f"{app}/signals.py" if app in PROJECT_APPS else "members/services/privacy.py"
     return (
         f"{label} ({kind}) is neither exported nor registered as not personal. In {module} "
-        f"(its register(), called from the AppConfig.ready()), either add '{label}' to the "
+        f"(its register(), called from the AppConfig.ready(); an app without one copies "
+        f"meetings/privacy.py and meetings/apps.py), either add '{label}' to the "
         f"fields of a register_exporter(...) call whose rows return the person's records "
         f"of it, or call register_not_personal('{label}', '<why it holds nothing "
         f"personal>'). If deleting the account (CASCADE / SET_NULL) does not erase what "
