@@ -18,6 +18,23 @@ RUN groupadd --system --gid 10001 cop \
 
 WORKDIR /app
 
+# pg_dump and pg_restore for `manage.py backup` / `restore`, of the major version of
+# the compose file's Postgres (16): a pg_dump older than its server refuses to dump it,
+# and Debian's own client is older. From the PostgreSQL project's apt repository.
+ARG POSTGRES_CLIENT_MAJOR=16
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends ca-certificates curl \
+    && install -d /usr/share/postgresql-common/pgdg \
+    && curl -fsSL -o /usr/share/postgresql-common/pgdg/apt.postgresql.org.asc \
+        https://www.postgresql.org/media/keys/ACCC4CF8.asc \
+    && . /etc/os-release \
+    && echo "deb [signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc] https://apt.postgresql.org/pub/repos/apt ${VERSION_CODENAME}-pgdg main" \
+        > /etc/apt/sources.list.d/pgdg.list \
+    && apt-get update \
+    && apt-get install -y --no-install-recommends "postgresql-client-${POSTGRES_CLIENT_MAJOR}" \
+    && apt-get purge -y curl && apt-get autoremove -y \
+    && rm -rf /var/lib/apt/lists/*
+
 # Dependencies before the code, so that a code change reuses this layer.
 COPY requirements.lock ./
 RUN pip install --no-cache-dir -r requirements.lock

@@ -5,7 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test install chromium wrk nginx lint messages bench bench-smoke bench-mixed help
+.PHONY: run test install chromium wrk nginx lint messages bench bench-smoke bench-mixed help \
+	backup restore compose-backup compose-restore
 
 help:
 	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
@@ -55,6 +56,24 @@ messages: install
 		--ignore=.venv --ignore=var --ignore=tests --no-obsolete --no-location
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python manage.py compilemessages \
 		--ignore=.venv --ignore=var
+
+# Backups (README, "Backups"): pg_dump of the database of DATABASE_URL and a copy of the
+# media files into var/backups/<timestamp>/; restore one into an empty database.
+backup: install
+	$(BIN)/python manage.py backup
+
+restore: install
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<timestamp>"; exit 2; }
+	$(BIN)/python manage.py restore "$(FROM)"
+
+# The same in the compose deployment, inside the app image (its pg_dump matches the
+# compose Postgres); --no-deps, so no migrate runs before a restore.
+compose-backup:
+	docker compose run --rm --no-deps web python manage.py backup
+
+compose-restore:
+	@test -n "$(FROM)" || { echo "usage: make compose-restore FROM=/app/var/backups/<timestamp>"; exit 2; }
+	docker compose run --rm --no-deps web python manage.py restore "$(FROM)"
 
 # Benchmarks (docs/performance.md). They need their own database: with DATABASE_URL
 # unset, the embedded Postgres under var/ gets a "cop_bench" database of its own.

@@ -17,3 +17,9 @@ class CommunitiesConfig(AppConfig):
         memberships.register()
         proposals.register()
         register_scopes(scopes.preference_scopes)
+
+        from communities import privacy, signals
+        from members.signals import member_erased
+
+        privacy.register()
+        member_erased.connect(signals.erase_member, dispatch_uid="communities.erase_member")

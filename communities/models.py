@@ -61,6 +61,17 @@ class Community(models.Model):
         default=False,
         help_text=_("Members only; never in emails, feeds or exports to anyone else."),
     )
+    # Off by default: others build on what was written (answers, knowledge pages), so a
+    # member who deletes their account keeps their posts as a former member's unless
+    # the community has agreed otherwise in its way of working.
+    erasure_removes_posts = models.BooleanField(
+        _("deleted accounts may take their posts"),
+        default=False,
+        help_text=_(
+            "A member who deletes their account may have their threads and replies here "
+            "removed. Otherwise they stay, shown as written by a former member."
+        ),
+    )
     sponsors = models.ManyToManyField(
         Organization,
         blank=True,
@@ -127,6 +138,7 @@ COMMUNITY_SETTINGS_FIELDS: tuple[str, ...] = (
     "visibility",
     "is_listed",
     "is_confidential",
+    "erasure_removes_posts",
 )
 
 

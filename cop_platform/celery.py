@@ -21,6 +21,11 @@ app.conf.beat_schedule = {
         "task": "members.purge_unverified_accounts",
         "schedule": crontab(hour=3, minute=17),
     },
+    # Every night at 03:27: delete the files of data exports past their expiry.
+    "members.purge_expired_exports": {
+        "task": "members.purge_expired_exports",
+        "schedule": crontab(hour=3, minute=27),
+    },
     # Every 15 minutes: remind yes/maybe answerers of meetings within the next day.
     "meetings.send_reminders": {
         "task": "meetings.send_reminders",

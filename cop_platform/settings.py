@@ -435,6 +435,8 @@ COP_RATE_LIMITS = {
     "console_ask": "30/d",
     "console_nudge": "5/d",
     "proposal": "3/d",
+    "export": "3/d",
+    "erasure": "10/h",
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"
@@ -450,6 +452,8 @@ RATELIMIT_IP_META_KEY = "members.ratelimits.client_ip"
 COP_RETENTION_INVITATION_DAYS = env.int("COP_RETENTION_INVITATION_DAYS", default=90)
 COP_RETENTION_AUDIT_DAYS = env.int("COP_RETENTION_AUDIT_DAYS", default=730)
 COP_RETENTION_NOTIFICATION_DAYS = env.int("COP_RETENTION_NOTIFICATION_DAYS", default=180)
+# Days a member's data export can be downloaded once made (its file is then deleted).
+COP_EXPORT_DAYS = env.int("COP_EXPORT_DAYS", default=7)
 RATELIMIT_VIEW = "members.ratelimits.ratelimited_view"
 RATELIMIT_ENABLE = env.bool("COP_RATE_LIMITS_ENABLED", default=True)
 

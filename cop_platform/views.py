@@ -37,6 +37,7 @@ def privacy_view(request: HttpRequest) -> HttpResponse:
         "invitation_days": settings.COP_RETENTION_INVITATION_DAYS,
         "audit_days": settings.COP_RETENTION_AUDIT_DAYS,
         "notification_days": settings.COP_RETENTION_NOTIFICATION_DAYS,
+        "export_days": settings.COP_EXPORT_DAYS,
     }
     return render(request, "privacy.html", context)
 

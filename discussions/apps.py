@@ -25,3 +25,9 @@ class DiscussionsConfig(AppConfig):
         digest.register()
         nudges.register()
         summary.register()
+
+        from discussions import privacy, signals
+        from members.signals import member_erased
+
+        privacy.register()
+        member_erased.connect(signals.erase_member, dispatch_uid="discussions.erase_member")

@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from members.models import Organization, User
+from members.models import Organization, PrivacyEvent, User
 
 
 @admin.register(User)
@@ -50,3 +51,22 @@ class OrganizationAdmin(admin.ModelAdmin):
     list_editable = ["is_listed"]
     list_filter = ["kind", "is_listed"]
     search_fields = ["name"]
+
+
+@admin.register(PrivacyEvent)
+class PrivacyEventAdmin(admin.ModelAdmin):
+    """Exports and erasures, for site admins: read-only, as an audit log must be."""
+
+    list_display = ["at", "kind", "account_id", "posts_removed"]
+    list_filter = ["kind"]
+    search_fields = ["=account_id"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        # Register the tasks in every process: services enqueue them by name.
+        from members import exports, tasks  # noqa: F401
+
+        exports.register()

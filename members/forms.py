@@ -27,3 +27,36 @@ class AccountForm(forms.Form):
         choices=TIME_ZONE_CHOICES,
         help_text=_("Dates and times are shown in this zone."),
     )
+
+
+class EraseForm(forms.Form):
+    """Confirm erasing an account by typing its address (a slip of the finger on a
+    button must not delete anyone)."""
+
+    email = forms.EmailField(
+        label=_("Type your email address to confirm"),
+        help_text=_("The address you sign in with."),
+    )
+    remove_posts = forms.ChoiceField(
+        label=_("What you wrote"),
+        choices=[
+            ("", _("Keep it, shown as written by a former member")),
+            ("1", _("Remove it, in the communities that allow this")),
+        ],
+        required=False,
+        widget=forms.RadioSelect,
+        initial="",
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.user = user
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip()
+        if email.lower() != self.user.email.lower():
+            raise forms.ValidationError(_("This is not the address of your account."))
+        return email
+
+    def clean_remove_posts(self) -> bool:
+        return self.cleaned_data.get("remove_posts") == "1"

@@ -1,4 +1,5 @@
 import zoneinfo
+from datetime import datetime
 from typing import ClassVar
 
 from django.conf import settings
@@ -167,3 +168,85 @@ class TaggedInterest(TaggedItemBase):
     class Meta:
         verbose_name = _("interest tag")
         verbose_name_plural = _("interest tags")
+
+
+def export_path(instance: "DataExport", filename: str) -> str:
+    # A random name, never the person's: the file is served only through the owner's
+    # download view, and the name must not say whose data it holds.
+    return f"exports/{instance.storage_name}.zip"
+
+
+class DataExport(models.Model):
+    """A zip of everything the platform holds about one person, built by a task
+    (`members.build_export`) and downloadable by its owner until `expires_at`."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        BUILDING = "building", _("Being made")
+        READY = "ready", _("Ready")
+        EXPIRED = "expired", _("Expired")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="data_exports"
+    )
+    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    # How many of the registered parts are written, for the progress page.
+    parts_done = models.PositiveSmallIntegerField(default=0)
+    parts_total = models.PositiveSmallIntegerField(default=0)
+    storage_name = models.CharField(max_length=64, editable=False)
+    file = models.FileField(upload_to=export_path, max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"export {self.pk} ({self.state})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.READY:
+            return 100
+        return int(100 * self.parts_done / self.parts_total) if self.parts_total else 0
+
+    def is_downloadable(self, now: datetime) -> bool:
+        return (
+            self.state == self.State.READY
+            and bool(self.file.name)
+            and self.expires_at is not None
+            and now < self.expires_at
+        )
+
+
+class PrivacyEvent(models.Model):
+    """The audit of exports and erasures, for site admins: who (an account number,
+    not a foreign key, so the row outlives the account it names) and when. It holds
+    no personal content: after an erasure the number names nobody."""
+
+    class Kind(models.TextChoices):
+        EXPORT_REQUESTED = "export_requested", _("Export requested")
+        EXPORT_READY = "export_ready", _("Export made")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
+        ERASED = "erased", _("Account erased")
+
+    kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
+    account_id = models.PositiveBigIntegerField(_("account number"))
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    # Erasures only: whether the person's posts were kept (as a former member's) or
+    # removed where the community allows it.
+    posts_removed = models.BooleanField(_("posts removed"), default=False)
+
+    class Meta:
+        verbose_name = _("privacy event")
+        verbose_name_plural = _("privacy events")
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["account_id", "-at"], name="members_privacy_account")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.account_id} {self.at:%Y-%m-%d %H:%M}"

@@ -11,7 +11,7 @@ addresses are never shown to other members, so they are not a profile field here
 from django.db.models import Q, TextChoices
 from django.utils.translation import gettext_lazy as _
 
-from members.models import User
+from members.models import DataExport, User
 from members.types import Viewer
 
 
@@ -99,3 +99,19 @@ def profile_field_visible_q(
     else:
         visible = Q(**{key: FieldVisibility.SIGNED_IN.value})
     return visible | Q(**{f"{prefix}pk": viewer.pk})
+
+
+def get_export_for_owner_or_404(user: Viewer, export_id: int) -> DataExport:
+    """The viewer's own export, ready and not expired; one 404 for missing, someone
+    else's, not made yet and expired, so an id says nothing about whose it is."""
+    from django.http import Http404
+    from django.utils import timezone
+
+    export = (
+        DataExport.objects.filter(pk=export_id, user_id=user.pk).first()
+        if user.is_authenticated
+        else None
+    )
+    if export is None or not export.is_downloadable(timezone.now()):
+        raise Http404
+    return export

@@ -37,6 +37,8 @@ The rules today:
 - ``console_ask``, ``console_nudge``: the facilitator console's personal emails (asks
   to answer, notes to quiet members), per facilitator per day.
 - ``proposal``: proposed communities per person per day.
+- ``export``: data exports a person asks for (each builds a zip of all their data).
+- ``erasure``: attempts to confirm an account's erasure (the typed address).
 - ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
   links, the calendar feed and value taps.
 

@@ -7,8 +7,9 @@ class OutboxConfig(AppConfig):
     verbose_name = _("Outbox")
 
     def ready(self) -> None:
-        from outbox import actions
+        from outbox import actions, privacy
 
         actions.register_builtin_actions()
+        privacy.register()
         # Register the delivery task in every process: services enqueue it by name.
         from outbox import tasks  # noqa: F401

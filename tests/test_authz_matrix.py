@@ -357,6 +357,12 @@ EXPECTATIONS: dict[str, Expectation] = {
     "bench-hello": _signed_in(200, 405),
     "members:account": _signed_in(200, 200),
     "members:language-set": _public(405, 302),
+    # Your data: every signed-in person has their own page; an empty erasure POST does
+    # not confirm (200, the form again); the world holds no export: the id names nothing.
+    "members:privacy-data": _signed_in(200, 405),
+    "members:export-request": _signed_in(405, 302),
+    "members:export-download": _signed_in(404, 405),
+    "members:member-erase": _signed_in(200, 200),
     "communities:directory": _signed_in(200, 405),
     "communities:mine": _signed_in(200, 405),
     "communities:create": lambda f: (
@@ -579,6 +585,7 @@ class World:
             "attachment_id": self.attachment.pk,
             # The world holds no notification of anyone's: the id names nothing.
             "notification_id": 0,
+            "export_id": 0,
             "meeting_id": self.meeting.pk,
             "proposal_id": self.proposal.pk,
             "file_id": self.output_file.pk,
@@ -789,6 +796,7 @@ def test_authorisation_matrix(name: str, route: str, setting: str) -> None:
         "admin:communities_auditevent_changelist",
         "admin:communities_communityproposal_changelist",
         "admin:facilitation_seedtemplate_changelist",
+        "admin:members_privacyevent_changelist",
     ],
 )
 def test_the_admin_is_for_site_admins_only(name: str) -> None:

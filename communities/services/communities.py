@@ -37,6 +37,7 @@ def community_create(
     is_confidential: bool = False,
     stage: str = Community.Stage.POTENTIAL,
     facilitator: User | None = None,
+    erasure_removes_posts: bool = False,
 ) -> Community:
     """Create a community with its first facilitator: the creator, unless a site admin
     creates it for someone else. Focus, urgency and what's in it for members are
@@ -57,6 +58,7 @@ def community_create(
         is_listed=is_listed,
         is_confidential=is_confidential,
         stage=stage,
+        erasure_removes_posts=erasure_removes_posts,
         facilitator=facilitator,
     )
 
@@ -77,6 +79,7 @@ def community_insert(
     is_listed: bool = True,
     is_confidential: bool = False,
     stage: str = Community.Stage.POTENTIAL,
+    erasure_removes_posts: bool = False,
     facilitator: User | None = None,
     **audit_detail: object,
 ) -> Community:
@@ -100,6 +103,7 @@ def community_insert(
         is_listed=is_listed,
         is_confidential=is_confidential,
         stage=stage,
+        erasure_removes_posts=erasure_removes_posts,
     )
     first = facilitator or creator
     now = timezone.now()

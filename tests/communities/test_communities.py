@@ -179,3 +179,13 @@ def test_the_directory_counts_active_members_only(
     counts = {c.slug: c.active_members for c in community_directory(site_admin)}
     # The facilitator and the member are active; the invitee is not counted yet.
     assert counts == {community.slug: 2, "leeg": 0}
+
+
+def test_facilitators_may_let_erased_accounts_take_their_posts(
+    client, community: Community, facilitator: User
+) -> None:
+    """The erasure setting (off by default) is one of the community's settings."""
+    assert community.erasure_removes_posts is False
+    client.force_login(facilitator)
+    html = client.get(f"/communities/{community.slug}/settings/").content.decode()
+    assert 'name="erasure_removes_posts"' in html

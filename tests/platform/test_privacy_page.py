@@ -27,3 +27,14 @@ def test_the_privacy_page_speaks_dutch(client: Client) -> None:
 
 def test_every_page_links_to_the_privacy_page(client: Client) -> None:
     assert 'href="/privacy/"' in client.get("/").content.decode()
+
+
+def test_the_privacy_page_says_what_is_exported_and_how_erasure_works(
+    client: Client, settings
+) -> None:
+    settings.COP_EXPORT_DAYS = 9
+    html = client.get("/privacy/", headers={"accept-language": "en"}).content.decode()
+    assert "one JSON file per kind, plus your photo and the files you attached" in html
+    assert "for 9 days; then it is deleted." in html
+    assert "shown as written by a former member" in html
+    assert "stored with the moment you made the choice" in html

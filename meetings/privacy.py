@@ -1,0 +1,109 @@
+"""The meetings app's part of the data export (MeetingsConfig.ready()): meetings the
+person organised, their answers, attendance, proposals, votes, outputs they wrote or
+own, their calendar feeds (not the token) and the emails sent to them."""
+
+from typing import Any
+
+from django.db.models import Q
+
+from meetings.models import (
+    Attendance,
+    CalendarFeed,
+    Delivery,
+    Meeting,
+    MeetingOutput,
+    Rsvp,
+    TopicProposal,
+    TopicVote,
+)
+from members.models import User
+from members.privacy import Row, register_exporter
+
+
+def meeting_rows(user: User) -> list[Row]:
+    def rows(queryset: Any, *fields: str, label: str) -> list[Row]:
+        return [{"record": label, **row} for row in queryset.order_by("pk").values(*fields)]
+
+    return [
+        *rows(
+            Meeting.objects.filter(organiser=user),
+            "id",
+            "community__name",
+            "kind",
+            "title",
+            "description",
+            "starts_at",
+            "place",
+            label="organised",
+        ),
+        *rows(
+            Rsvp.objects.filter(user=user), "meeting_id", "answer", "answered_at", label="answer"
+        ),
+        *rows(Attendance.objects.filter(user=user), "meeting_id", "created_at", label="attended"),
+        *rows(
+            Attendance.objects.filter(marked_by=user),
+            "meeting_id",
+            "created_at",
+            label="marked_attendance",
+        ),
+        *rows(
+            TopicProposal.objects.filter(proposer=user),
+            "id",
+            "community__name",
+            "title",
+            "description",
+            "state",
+            "created_at",
+            label="proposal",
+        ),
+        *rows(
+            TopicProposal.objects.filter(decided_by=user),
+            "id",
+            "decided_at",
+            label="decided_proposal",
+        ),
+        *rows(TopicVote.objects.filter(user=user), "proposal_id", "created_at", label="vote"),
+        *rows(
+            MeetingOutput.objects.filter(Q(author=user) | Q(owner=user)),
+            "meeting_id",
+            "kind",
+            "body",
+            "due_on",
+            "created_at",
+            label="output",
+        ),
+        *rows(
+            CalendarFeed.objects.filter(user=user),
+            "created_at",
+            "revoked_at",
+            label="calendar_feed",
+        ),
+        *rows(
+            Delivery.objects.filter(user=user),
+            "kind",
+            "object_id",
+            "created_at",
+            "sent_at",
+            label="email",
+        ),
+    ]
+
+
+def register() -> None:
+    register_exporter(
+        "meetings",
+        fields=[
+            "meetings.Meeting.organiser",
+            "meetings.Rsvp.user",
+            "meetings.Attendance.user",
+            "meetings.Attendance.marked_by",
+            "meetings.TopicProposal.proposer",
+            "meetings.TopicProposal.decided_by",
+            "meetings.TopicVote.user",
+            "meetings.MeetingOutput.author",
+            "meetings.MeetingOutput.owner",
+            "meetings.CalendarFeed.user",
+            "meetings.Delivery.user",
+        ],
+        rows=meeting_rows,
+    )
