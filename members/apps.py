@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        from allauth.mfa.signals import authenticator_added
+
+        from members.signals import authenticator_app_confirmed
+
+        authenticator_added.connect(authenticator_app_confirmed, dispatch_uid="members.mfa")
