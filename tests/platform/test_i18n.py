@@ -20,6 +20,7 @@ SOURCE_DIRS = [
     "discussions",
     "meetings",
     "value_cycles",
+    "facilitation",
     "devtools",
     "templates",
     "locale",
