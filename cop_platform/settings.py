@@ -249,8 +249,9 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
 MFA_ADAPTER = "communities.mfa.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Site admins, and facilitators of a confidential community, must set it up before
-# anything else (communities.mfa.MFARequiredMiddleware). On unless switched off.
-COP_MFA_REQUIRED_FOR_STAFF = env.bool("COP_MFA_REQUIRED_FOR_STAFF", default=True)
+# anything else (communities.mfa.MFARequiredMiddleware). On in production; off with
+# DJANGO_DEBUG, so the demo's admin and facilitators log in with the emailed code alone.
+COP_MFA_REQUIRED_FOR_STAFF = env.bool("COP_MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
 
 # Single sign-on through an organisation's own identity provider (OpenID Connect: Entra

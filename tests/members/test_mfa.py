@@ -97,6 +97,8 @@ def test_a_member_sets_up_the_app_from_the_account_page_and_gets_recovery_codes(
     assert response["Location"] == "/accounts/2fa/recovery-codes/"
     kinds = set(Authenticator.objects.filter(user=user).values_list("type", flat=True))
     assert kinds == {Authenticator.Type.TOTP, Authenticator.Type.RECOVERY_CODES}
+    # The change is told to the person by email (allauth's notification).
+    assert [m.to for m in mail.outbox] == [[user.email]]
 
     codes = client.get(response["Location"])
     unused = codes.context["unused_codes"]
@@ -323,3 +325,17 @@ def test_a_session_signed_in_with_the_app_costs_no_query(settings) -> None:
     with CaptureQueriesContext(connection) as without_rule:
         assert client.get("/").status_code == 200
     assert len(with_rule) == len(without_rule)
+
+
+def test_the_rule_is_on_in_production_by_default() -> None:
+    from tests.platform.production_probe import production_probe
+
+    probe = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        "print(json.dumps({'on': settings.COP_MFA_REQUIRED_FOR_STAFF, "
+        "'middleware': 'communities.mfa.MFARequiredMiddleware' in settings.MIDDLEWARE}))"
+    )
+    assert production_probe(probe, unset=["COP_MFA_REQUIRED_FOR_STAFF"]) == {
+        "on": True,
+        "middleware": True,
+    }
