@@ -48,7 +48,7 @@ def test_a_member_sets_up_the_authenticator_app_on_a_phone(page: Page, live_serv
 
     page.get_by_text("Cannot scan? Type the key instead").click()
     secret = page.locator(".mfa-secret").inner_text().strip()
-    page.get_by_label("Code").fill(_app_code(secret))
+    page.get_by_role("textbox", name="Code").fill(_app_code(secret))
     page.get_by_role("button", name="Turn on").click()
 
     expect(page.get_by_role("heading", name="Recovery codes")).to_be_visible()
