@@ -51,6 +51,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "allauth",
     "allauth.account",
+    # Two-factor authentication: an authenticator app (TOTP) and recovery codes.
+    "allauth.mfa",
     "django_htmx",
     "template_partials",
     "csp",
@@ -93,6 +95,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Answers django-ratelimit's Ratelimited with RATELIMIT_VIEW (HTTP 429).
     "django_ratelimit.middleware.RatelimitMiddleware",
+    # After authentication and htmx: sends whoever must use two factors and has not set
+    # them up to the set-up page (COP_MFA_REQUIRED_FOR_STAFF).
+    "communities.mfa.MFARequiredMiddleware",
 ]
 
 ROOT_URLCONF = "cop_platform.urls"
@@ -239,7 +244,56 @@ ACCOUNT_RATE_LIMITS = (
     }
 )
 ACCOUNT_EMAIL_SUBJECT_PREFIX = ""
+# Two-factor authentication (allauth.mfa): an authenticator app plus recovery codes for
+# everyone who wants it, from their account page. Passkeys (WebAuthn) stay off: they need
+# JavaScript, and every page here works without.
+MFA_ADAPTER = "communities.mfa.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Site admins, and facilitators of a confidential community, must set it up before
+# anything else (communities.mfa.MFARequiredMiddleware). On in production; off with
+# DJANGO_DEBUG, so the demo's admin and facilitators log in with the emailed code alone.
+COP_MFA_REQUIRED_FOR_STAFF = env.bool("COP_MFA_REQUIRED_FOR_STAFF", default=not DEBUG)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if not DEBUG else "http"
+
+# Single sign-on through an organisation's own identity provider (OpenID Connect: Entra
+# ID, Keycloak, Google Workspace...). Without COP_OIDC_SERVER_URL nothing of it exists:
+# no app, no URLs, no button. An account is linked only through an address the provider
+# says it verified; an unverified claim never signs anyone into an existing account.
+COP_OIDC_SERVER_URL = env.str("COP_OIDC_SERVER_URL", default="")
+if COP_OIDC_SERVER_URL:
+    from django.core.exceptions import ImproperlyConfigured
+
+    _oidc_client_id = env.str("COP_OIDC_CLIENT_ID", default="")
+    _oidc_secret = env.str("COP_OIDC_CLIENT_SECRET", default="")
+    if not (_oidc_client_id and _oidc_secret):
+        raise ImproperlyConfigured(
+            "COP_OIDC_SERVER_URL needs COP_OIDC_CLIENT_ID and COP_OIDC_CLIENT_SECRET."
+        )
+    INSTALLED_APPS += ["allauth.socialaccount", "allauth.socialaccount.providers.openid_connect"]
+    SOCIALACCOUNT_PROVIDERS = {
+        "openid_connect": {
+            "OAUTH_PKCE_ENABLED": True,
+            "APPS": [
+                {
+                    "provider_id": env.str("COP_OIDC_PROVIDER_ID", default="sso"),
+                    # Shown on the button as it is: the operator writes it in the
+                    # language(s) of the organisation ("Inloggen met je Acme-account").
+                    "name": env.str("COP_OIDC_BUTTON_LABEL", default="SSO"),
+                    "client_id": _oidc_client_id,
+                    "secret": _oidc_secret,
+                    "settings": {"server_url": COP_OIDC_SERVER_URL},
+                }
+            ],
+        }
+    }
+    SOCIALACCOUNT_ADAPTER = "members.social.SocialAccountAdapter"
+    # Sign in to the account whose address the provider verified, and link the two.
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
+    SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+    SOCIALACCOUNT_EMAIL_REQUIRED = True
+    SOCIALACCOUNT_STORE_TOKENS = False
+    # The button posts (with CSRF) straight to the provider; a GET only asks to confirm.
+    SOCIALACCOUNT_LOGIN_ON_GET = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -11,3 +11,9 @@ class MembersConfig(AppConfig):
         from members import exports, tasks  # noqa: F401
 
         exports.register()
+
+        from allauth.mfa.signals import authenticator_added
+
+        from members.receivers import authenticator_app_confirmed
+
+        authenticator_added.connect(authenticator_app_confirmed, dispatch_uid="members.mfa")

@@ -1,3 +1,4 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -39,7 +40,9 @@ def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "time_zone": user.time_zone,
             }
         )
-    return render(request, "members/account.html", {"form": form})
+    # Single sign-on exists only when configured (COP_OIDC_SERVER_URL).
+    sso_enabled = apps.is_installed("allauth.socialaccount")
+    return render(request, "members/account.html", {"form": form, "sso_enabled": sso_enabled})
 
 
 @login_not_required

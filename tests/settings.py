@@ -13,6 +13,12 @@ import secrets
 os.environ.setdefault("DJANGO_SECRET_KEY", secrets.token_urlsafe(50))
 os.environ.setdefault("DJANGO_READ_DOT_ENV_FILE", "0")
 os.environ.setdefault("DJANGO_DEV_TOOLS", "1")
+# Single sign-on is installed, so its URLs and tables exist; tests/members/test_oidc.py
+# points it at a provider of its own on loopback. Nothing listens at this address.
+os.environ.setdefault("COP_OIDC_SERVER_URL", "http://127.0.0.1:9/oidc")
+os.environ.setdefault("COP_OIDC_CLIENT_ID", "cop-tests")
+os.environ.setdefault("COP_OIDC_CLIENT_SECRET", "cop-tests-secret")
+os.environ.setdefault("COP_OIDC_BUTTON_LABEL", "Acme ID")
 
 from cop_platform.settings import *  # noqa: F403
 
@@ -42,5 +48,8 @@ CELERY_TASK_EAGER_PROPAGATES = True
 # tests post twice within seconds. django-ratelimit wants a shared cache; one locmem
 # cache per test process is shared enough.
 RATELIMIT_ENABLE = False
+# Off, so the site admin and facilitator personas need no authenticator in every test;
+# tests/members/test_mfa.py turns it on.
+COP_MFA_REQUIRED_FOR_STAFF = False
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
