@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members.models import User
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 from outbox.links import action_read
 from outbox.models import Preference
@@ -20,9 +21,10 @@ View = Callable[..., HttpResponse]
 
 
 def one_click_guard(view: View) -> View:
-    """The single place where the one-click pages are wrapped: a rate limit for
-    unauthenticated token pages attaches here."""
-    return view
+    """The single place where the one-click pages are wrapped: anyone may open them
+    without a session, so each address may open only so many (`email_link`), the
+    confirmation page as well as its POST (answered with the 429 page)."""
+    return rate_limit("email_link", key="ip", methods=("GET", "HEAD", "POST"))(view)
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
