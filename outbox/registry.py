@@ -46,7 +46,8 @@ class PreferenceKind:
     kind: str
     label: str | Promise
     default: str
-    # "mode" (immediately / digest / off) or "frequency" (the digest's own).
+    # "mode" (immediately / digest / off), "switch" (immediately / off: mail the digest
+    # does not carry) or "frequency" (the digest's own).
     choices: str = "mode"
     # Facilitator-only kinds are shown only where the person facilitates.
     for_facilitators: bool = False
