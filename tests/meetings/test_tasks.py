@@ -26,18 +26,7 @@ from outbox.models import Message
 from tests.conftest import _with_role
 from tests.meetings.helpers import plan
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _deliver_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The outbox delivers after commit; these tests' transaction never commits, so
-    each recorded message is handed to the (eager) delivery task at once."""
-    from outbox import services
-
-    monkeypatch.setattr(
-        services, "_on_commit", lambda ids, delay, batched=False: services._enqueue(ids)
-    )
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox_at_once")]
 
 
 def test_reminders_go_a_day_before_to_yes_and_maybe_exactly_once(
