@@ -198,3 +198,24 @@ def test_account_emails_use_our_own_text_in_both_languages(client: Client, langu
     for poor in ("hallo van", "e-emailadres", "wachtwoord", "password", "thank you for using"):
         assert poor not in bodies
     assert all(m.alternatives for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("language", "log_in", "sign_up"),
+    [("nl", "Inloggen", "Aanmelden"), ("en", "Log in", "Sign up")],
+)
+def test_account_pages_say_log_in_and_sign_up_with_one_word_each(
+    language: str, log_in: str, sign_up: str
+) -> None:
+    client = Client(headers={"accept-language": language})
+    login = client.get("/accounts/login/").content.decode()
+    signup = client.get("/accounts/signup/").content.decode()
+    assert f"<h1>{log_in}</h1>" in " ".join(login.split()).replace("<h1> ", "<h1>").replace(
+        " </h1>", "</h1>"
+    )
+    assert sign_up in signup
+    for page in ("/accounts/login/", "/accounts/login/code/", "/accounts/signup/"):
+        text = client.get(page).content.decode()
+        assert "aanmeldcode" not in text and "Registreren" not in text
+    reset = client.get("/accounts/password/reset/").content.decode()
+    assert "/accounts/login/code/" in reset
