@@ -28,6 +28,11 @@ API for every app (call inside the transaction of the change; all keyword-only):
   that died is marked failed by the sweeper, not sent again. Permanent SMTP refusals
   (5xx) are recorded as failed; transient ones (4xx, connection errors) go back to
   pending with exponential backoff, up to COP_EMAIL_MAX_ATTEMPTS.
+- Batches (`messages_deliver_batch`, task `outbox.deliver_batch`): the due rows are
+  claimed in one statement, rendered by the kind's batch handler (registry
+  `register_batch_kind`) in a fixed number of queries, sent over one SMTP connection,
+  and marked in one update per outcome; the same at-most-once rules hold. Run it
+  outside a transaction (as the task does), so the claim commits before SMTP.
 """
 
 import logging
@@ -357,10 +362,21 @@ def messages_sweep() -> int:
     Message.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
         state=State.FAILED, last_error="interrupted while sending; not sent again"
     )
-    ids = list(
+    rows = list(
         Message.objects.filter(state=State.PENDING, not_before__lt=now - SWEEP_GRACE)
         .order_by("not_before")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+        .values_list("pk", "kind")[:SWEEP_BATCH]
     )
-    _enqueue(ids)
-    return len(ids)
+    # Kinds with a batch handler (digests) go out in one task per kind, one by one
+    # otherwise.
+    batched: dict[str, list[int]] = {}
+    single: list[int] = []
+    for pk, kind in rows:
+        if batch_handler_for(kind) is not None:
+            batched.setdefault(kind, []).append(pk)
+        else:
+            single.append(pk)
+    for ids in batched.values():
+        _enqueue_batch(ids)
+    _enqueue(single)
+    return len(rows)

@@ -127,3 +127,21 @@ def test_each_recipient_of_a_batch_reads_their_own_language(
     assert "Hallo" in by_address[dutch.email].body
     html = {a: m.alternatives[0][0] for a, m in by_address.items()}  # type: ignore[index]
     assert "<html" in html[dutch.email].lower() or "<p>" in html[dutch.email]
+
+
+@override_settings(EMAIL_BACKEND=COUNTING)
+def test_the_sweeper_sends_digests_left_pending_as_one_batch(
+    activity: Thread, community: Community, site_admin: User
+) -> None:
+    from datetime import timedelta
+
+    from outbox.services import messages_sweep
+
+    people = _people(community, site_admin, 5)
+    _record(people)  # the on-commit enqueue never runs here: as if Redis had been down
+    mail.outbox.clear()
+    CountingBackend.opened = 0
+    with time_machine.travel(MONDAY_MORNING + timedelta(minutes=5), tick=False):
+        assert messages_sweep() == 5
+    assert CountingBackend.opened == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people)
