@@ -58,4 +58,9 @@ app.conf.beat_schedule = {
         "task": "discussions.nudges_record",
         "schedule": crontab(minute=35),
     },
+    # Every hour: the welcome emails due to new members who have not posted yet.
+    "discussions.welcome_record": {
+        "task": "discussions.welcome_record",
+        "schedule": crontab(minute=25),
+    },
 }

@@ -11,7 +11,7 @@ class DiscussionsConfig(AppConfig):
         # enqueue them by name (members.queue), and a task known here is sent, or run
         # at once under CELERY_TASK_ALWAYS_EAGER, exactly as its own .delay would.
         from discussions import tasks  # noqa: F401
-        from discussions.emails import activity, digest, moderation, nudges, summary
+        from discussions.emails import activity, digest, moderation, nudges, summary, welcome
         from discussions.services.subscriptions import thread_mute_by_link
         from outbox.registry import register_action
 
@@ -31,3 +31,4 @@ class DiscussionsConfig(AppConfig):
 
         privacy.register()
         member_erased.connect(signals.erase_member, dispatch_uid="discussions.erase_member")
+        welcome.register()

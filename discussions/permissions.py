@@ -295,6 +295,14 @@ def knowledge_pages_visible_to(user: Viewer) -> QuerySet[KnowledgePage]:
     return KnowledgePage.objects.filter(public | Q(community__in=communities_readable_by(user)))
 
 
+def can_read_knowledge_page(user: Viewer, page: KnowledgePage) -> bool:
+    """`knowledge_pages_visible_to` for one page in hand, its community loaded (no query
+    beyond the viewer's access)."""
+    if page.visibility == KnowledgePage.Visibility.PUBLIC and not page.community.is_confidential:
+        return True
+    return user.is_authenticated and access_of(user).has("reads", page.community_id)
+
+
 def can_edit_knowledge(user: Viewer, community: Community) -> bool:
     """Core members, facilitators and site admins write the community's knowledge."""
     return is_site_admin(user) or role_in(user, community) >= Role.CORE

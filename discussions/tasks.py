@@ -60,3 +60,15 @@ def nudges_record() -> None:
 
     with transaction.atomic():
         record(timezone.now())
+
+
+@shared_task(name="discussions.welcome_record", ignore_result=True, acks_late=True)
+def welcome_record() -> None:
+    """Hourly: the welcome emails due to new members (idempotent: once per step)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from discussions.emails.welcome import welcome_record as record
+
+    with transaction.atomic():
+        record(timezone.now())

@@ -9,6 +9,7 @@ class MeetingsConfig(AppConfig):
     def ready(self) -> None:
         # Register the app's tasks in every process: services enqueue them by name
         # (members.queue), so the name must be known where the service runs.
-        from meetings import privacy, tasks  # noqa: F401
+        from meetings import emails, privacy, tasks  # noqa: F401
 
+        emails.register()
         privacy.register()

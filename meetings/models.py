@@ -330,38 +330,3 @@ class RsvpLinkUse(models.Model):
 
     def __str__(self) -> str:
         return self.token_hash[:12]
-
-
-class Delivery(models.Model):
-    """One email to one person about one thing, written before sending: the unique
-    constraint makes a repeated task send nothing twice. Shaped like the outbox's
-    rows (recipient, kind, object, key), so switching to it is a change of module."""
-
-    class Kind(models.TextChoices):
-        ANNOUNCED = "announced", _("new meeting")
-        REMINDER = "reminder", _("reminder")
-        CHANGED = "changed", _("meeting changed")
-        CANCELLED = "cancelled", _("meeting cancelled")
-        OUTPUTS = "outputs", _("meeting outputs")
-        PROMOTED = "promoted", _("place from the waiting list")
-        PROPOSAL_TAKEN_UP = "proposal", _("topic taken up")
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=10, choices=Kind.choices)
-    object_id = models.PositiveIntegerField()
-    # Tells apart deliveries of one kind about one object (e.g. the meeting's sequence).
-    key = models.CharField(max_length=40, blank=True, default="")
-    created_at = models.DateTimeField(default=timezone.now)
-    sent_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("meeting email")
-        verbose_name_plural = _("meeting emails")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "kind", "object_id", "key"], name="meetings_one_delivery"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.object_id} to {self.user_id}"

@@ -1,6 +1,7 @@
 """The meetings app's part of the data export (MeetingsConfig.ready()): meetings the
 person organised, their answers, attendance, proposals, votes, outputs they wrote or
-own, their calendar feeds (not the token) and the emails sent to them."""
+own, files they uploaded and their calendar feeds (not the token); the emails sent to
+them are the outbox's part."""
 
 from typing import Any
 
@@ -9,9 +10,9 @@ from django.db.models import Q
 from meetings.models import (
     Attendance,
     CalendarFeed,
-    Delivery,
     Meeting,
     MeetingOutput,
+    OutputFile,
     Rsvp,
     TopicProposal,
     TopicVote,
@@ -79,12 +80,11 @@ def meeting_rows(user: User) -> list[Row]:
             label="calendar_feed",
         ),
         *rows(
-            Delivery.objects.filter(user=user),
-            "kind",
-            "object_id",
+            OutputFile.objects.filter(uploaded_by=user),
+            "meeting_id",
+            "display_name",
             "created_at",
-            "sent_at",
-            label="email",
+            label="uploaded_file",
         ),
     ]
 
@@ -103,7 +103,7 @@ def register() -> None:
             "meetings.MeetingOutput.author",
             "meetings.MeetingOutput.owner",
             "meetings.CalendarFeed.user",
-            "meetings.Delivery.user",
+            "meetings.OutputFile.uploaded_by",
         ],
         rows=meeting_rows,
     )

@@ -24,10 +24,16 @@ class AccountAdapter(DefaultAccountAdapter):
         return user
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Account emails (the sign-in code among them) in the language the person chose,
-        not the one of the browser that asked for them."""
+        """Account emails (the login code among them) in the language the person chose,
+        not the one of the browser that asked for them; our own templates
+        (templates/account/email/, text and HTML) name the site as configured."""
         user = User.objects.filter(email__iexact=email).only("language").first()
         language = user.language if user is not None else get_language()
+        context = {
+            "site_name": settings.COP_SITE_NAME,
+            "site_url": settings.SITE_URL.rstrip("/"),
+            **context,
+        }
         with translation.override(language or settings.LANGUAGE_CODE):
             super().send_mail(template_prefix, email, context)
 

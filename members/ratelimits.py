@@ -39,8 +39,10 @@ The rules today:
 - ``proposal``: proposed communities per person per day.
 - ``export``: data exports a person asks for (each builds a zip of all their data).
 - ``erasure``: attempts to confirm an account's erasure (the typed address).
-- ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
-  links, the calendar feed and value taps.
+- ``email_link``: the one-click pages of emails (``outbox.views.one_click_guard``, the
+  meetings' RSVP links), per address, GET and POST alike: they need no session.
+- ``calendar_feed``: fetches of a personal calendar feed, per address.
+- ``value_tap``: reserved for value taps.
 
 The daily cap for the newest members of a community is one of these rules too, but it
 counts stored posts (per community, exact, with the time posting opens again) instead of
@@ -139,6 +141,9 @@ def ratelimited_view(request: HttpRequest, exception: Exception) -> HttpResponse
     periods = [_split_rate(rate)[1] for rate in rule_rates(rule)] if rule else []
     response = render(request, "429.html", status=429)
     response["Retry-After"] = str(min(periods, default=DEFAULT_RETRY_AFTER))
+    # A refusal is for this client alone (also one without a session: the one-click
+    # pages, calendar feeds): no cache on the way may keep it for others.
+    response["Cache-Control"] = "private, no-store"
     if request.headers.get("HX-Request"):
         # htmx would swap the page into the clicked button's target: show the page's
         # main area in place of the current one (base.html's htmx-config swaps a 429).

@@ -5,6 +5,7 @@ default. `preference_modes` answers for many people in one query.
 """
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -21,6 +22,21 @@ FREQUENCY_DAYS: dict[str, int] = {
     Preference.Frequency.MONTHLY: 30,
 }
 DIGEST = "digest"
+
+
+def preference_choices(kind: str) -> list[tuple[str, Any]]:
+    """The (value, label) choices of a registered kind: the digest's frequencies; on or
+    off ("switch": mail with no digest to go into); else immediately / digest / off."""
+    registered = preference_kind(kind)
+    if registered is not None and registered.choices == "frequency":
+        return list(Preference.Frequency.choices)
+    if registered is not None and registered.choices == "switch":
+        return [
+            (value, label)
+            for value, label in Preference.Mode.choices
+            if value != Preference.Mode.DIGEST
+        ]
+    return list(Preference.Mode.choices)
 
 
 def preference_default(kind: str) -> str:
@@ -71,13 +87,7 @@ def preferences_of(user: User) -> dict[tuple[str, int | None], str]:
 @transaction.atomic
 def preference_set(*, user: User, kind: str, community_id: int | None, value: str) -> None:
     """Record a choice (the same choice again changes nothing but the time)."""
-    registered = preference_kind(kind)
-    allowed = (
-        Preference.Frequency.values
-        if registered is not None and registered.choices == "frequency"
-        else Preference.Mode.values
-    )
-    if value not in allowed:
+    if value not in {choice for choice, _label in preference_choices(kind)}:
         raise ValueError(f"{value!r} is not a choice for {kind}")
     Preference.objects.update_or_create(
         user=user,

@@ -2,6 +2,9 @@
 
 - `register_kind(kind, handler)`: the handler renders a message of that kind at send
   time (`Email`), or returns None when it need not or may not go out any more.
+- `register_batch_kind(kind, handler)`: besides, a handler that renders many messages
+  of that kind at once, in a fixed number of queries ({message id: Email or None}),
+  for `outbox.deliver_batch` (digests).
 - `register_preference(kind, label=..., default=...)`: a kind of email people choose
   immediately / in the digest / off for (per community), shown on the preferences page.
 - `register_scopes(provider)`: the communities a person can set preferences for.
@@ -35,6 +38,7 @@ class Email:
 
 
 Handler = Callable[["Message"], Email | None]
+BatchHandler = Callable[[list["Message"]], dict[int, Email | None]]
 
 
 @dataclass(frozen=True)
@@ -42,7 +46,8 @@ class PreferenceKind:
     kind: str
     label: str | Promise
     default: str
-    # "mode" (immediately / digest / off) or "frequency" (the digest's own).
+    # "mode" (immediately / digest / off), "switch" (immediately / off: mail the digest
+    # does not carry) or "frequency" (the digest's own).
     choices: str = "mode"
     # Facilitator-only kinds are shown only where the person facilitates.
     for_facilitators: bool = False
@@ -57,6 +62,7 @@ class Action:
 
 
 _handlers: dict[str, Handler] = {}
+_batch_handlers: dict[str, BatchHandler] = {}
 _preferences: dict[str, PreferenceKind] = {}
 _actions: dict[str, Action] = {}
 _scopes: list[Callable[["User"], list[tuple[int, str, bool]]]] = []
@@ -68,6 +74,14 @@ def register_kind(kind: str, handler: Handler) -> None:
 
 def handler_for(kind: str) -> Handler | None:
     return _handlers.get(kind)
+
+
+def register_batch_kind(kind: str, handler: BatchHandler) -> None:
+    _batch_handlers[kind] = handler
+
+
+def batch_handler_for(kind: str) -> BatchHandler | None:
+    return _batch_handlers.get(kind)
 
 
 def register_preference(

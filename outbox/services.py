@@ -6,8 +6,10 @@ API for every app (call inside the transaction of the change; all keyword-only):
     message_enqueue(*, recipient: User, kind: str, key: str,
                     payload: dict | None = None, delay: timedelta | None = None) -> Message
     message_enqueue_many(*, kind: str, items: list[tuple[int, str, dict]],
-                         delay: timedelta | None = None) -> list[int]
-        (items: (recipient id, key, payload); one insert, one read-back)
+                         delay: timedelta | None = None, batched: bool = False) -> list[int]
+        (items: (recipient id, key, payload); one insert, one read-back; `batched`
+        delivers them all in one `outbox.deliver_batch` task: one render in a fixed
+        number of queries (the kind's batch handler) and one SMTP connection)
 
 - (recipient, kind, key) is unique: put the object and the period into `key`
   ("thread:12:2026-12-01T10:20"), and the same message is recorded once however often
@@ -26,6 +28,11 @@ API for every app (call inside the transaction of the change; all keyword-only):
   that died is marked failed by the sweeper, not sent again. Permanent SMTP refusals
   (5xx) are recorded as failed; transient ones (4xx, connection errors) go back to
   pending with exponential backoff, up to COP_EMAIL_MAX_ATTEMPTS.
+- Batches (`messages_deliver_batch`, task `outbox.deliver_batch`): the due rows are
+  claimed in one statement, rendered by the kind's batch handler (registry
+  `register_batch_kind`) in a fixed number of queries, sent over one SMTP connection,
+  and marked in one update per outcome; the same at-most-once rules hold. Run it
+  outside a transaction (as the task does), so the claim commits before SMTP.
 """
 
 import logging
@@ -35,13 +42,13 @@ from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from members.models import User
 from outbox.models import Message
-from outbox.registry import Email, handler_for
+from outbox.registry import Email, batch_handler_for, handler_for
 from outbox.rendering import stop_url
 
 logger = logging.getLogger(__name__)
@@ -67,10 +74,21 @@ def _enqueue(message_ids: list[int], countdown: float = 0) -> None:
             return
 
 
-def _on_commit(message_ids: list[int], delay: timedelta | None) -> None:
+def _enqueue_batch(message_ids: list[int], countdown: float = 0) -> None:
+    """One task for many rows; never fails the caller (the sweeper is the fallback)."""
+    try:
+        current_app.signature("outbox.deliver_batch").apply_async(
+            kwargs={"message_ids": message_ids}, countdown=countdown, retry=False
+        )
+    except Exception:  # the broker's errors vary by transport: any is logged
+        logger.warning("outbox: could not enqueue %s messages; the sweeper will", len(message_ids))
+
+
+def _on_commit(message_ids: list[int], delay: timedelta | None, batched: bool = False) -> None:
     if message_ids:
         countdown = delay.total_seconds() if delay else 0
-        transaction.on_commit(lambda: _enqueue(message_ids, countdown), robust=True)
+        send = _enqueue_batch if batched else _enqueue
+        transaction.on_commit(lambda: send(message_ids, countdown), robust=True)
 
 
 @transaction.atomic(savepoint=False)
@@ -96,7 +114,11 @@ def message_enqueue(
 
 @transaction.atomic(savepoint=False)
 def message_enqueue_many(
-    *, kind: str, items: list[tuple[int, str, dict[str, Any]]], delay: timedelta | None = None
+    *,
+    kind: str,
+    items: list[tuple[int, str, dict[str, Any]]],
+    delay: timedelta | None = None,
+    batched: bool = False,
 ) -> list[int]:
     """Record many messages of one kind in one insert; returns the ids of the pending
     ones (those recorded now and any recorded earlier, not sent yet)."""
@@ -118,7 +140,7 @@ def message_enqueue_many(
             state=State.PENDING,
         ).values_list("pk", flat=True)
     )
-    _on_commit(ids, delay)
+    _on_commit(ids, delay, batched)
     return ids
 
 
@@ -202,19 +224,134 @@ def message_deliver(*, message_id: int) -> str | None:
     try:
         build_message(message, email).send(fail_silently=False)
     except (smtplib.SMTPException, OSError) as error:
-        description = f"{type(error).__name__}: {error}"
-        if _is_permanent(error) or message.attempts >= settings.COP_EMAIL_MAX_ATTEMPTS:
-            logger.warning("outbox: message %s failed: %s", message.pk, description)
-            _finish(message, State.FAILED, description)
-            return State.FAILED
-        backoff = timedelta(seconds=settings.COP_EMAIL_RETRY_SECONDS * 2 ** (message.attempts - 1))
-        _finish(message, State.PENDING, description, retry_at=timezone.now() + backoff)
-        _enqueue([message.pk], backoff.total_seconds())
-        return State.PENDING
+        return _record_failure(message, error)
     _finish(message, State.SENT)
     if email.on_sent is not None:
         email.on_sent()
     return State.SENT
+
+
+_CLAIM_MANY = """
+UPDATE {table} SET state = %s, claimed_at = %s, attempts = attempts + 1
+WHERE id IN (
+    SELECT id FROM {table}
+    WHERE id = ANY(%s) AND state = %s AND not_before <= %s
+    FOR UPDATE SKIP LOCKED
+)
+RETURNING id
+"""
+
+
+def _claim_many(message_ids: list[int]) -> list[Message]:
+    """pending -> sending for those of `message_ids` that are due and not taken, in one
+    statement (committed at once: autocommit), then the claimed rows with their
+    recipients. Two queries however many."""
+    now = timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _CLAIM_MANY.format(table=connection.ops.quote_name(Message._meta.db_table)),
+            [State.SENDING, now, list(message_ids), State.PENDING, now],
+        )
+        claimed = [row[0] for row in cursor.fetchall()]
+    if not claimed:
+        return []
+    return list(Message.objects.filter(pk__in=claimed).select_related("recipient").order_by("pk"))
+
+
+def _render_many(messages: list[Message]) -> dict[int, Email | None]:
+    """Each kind's batch handler when it has one, else its handler row by row."""
+    emails: dict[int, Email | None] = {}
+    by_kind: dict[str, list[Message]] = {}
+    for message in messages:
+        if message.recipient.is_active:
+            by_kind.setdefault(message.kind, []).append(message)
+    for kind, group in by_kind.items():
+        batch = batch_handler_for(kind)
+        if batch is not None:
+            emails.update(batch(group))
+            continue
+        handler = handler_for(kind)
+        for message in group:
+            emails[message.pk] = handler(message) if handler is not None else None
+    return emails
+
+
+def messages_deliver_batch(*, message_ids: list[int]) -> dict[str, int]:
+    """Render and send many messages: the due, untaken ones are claimed in one
+    statement, rendered by their kind's batch handler (a fixed number of queries) and
+    sent over one SMTP connection; the outcomes are written in one update per state.
+    At most once, like `message_deliver`: safe to run twice or concurrently. Returns
+    how many ended in each state."""
+    messages = _claim_many(message_ids)
+    if not messages:
+        return {}
+    try:
+        emails = _render_many(messages)
+    except Exception:
+        # A rendering bug must not fail a whole batch: give the rows back and send
+        # them one by one, where the faulty one fails alone (visible in the admin).
+        Message.objects.filter(pk__in=[m.pk for m in messages], state=State.SENDING).update(
+            state=State.PENDING
+        )
+        _enqueue([m.pk for m in messages])
+        raise
+    outcome: dict[str, list[int]] = {State.SENT: [], State.SKIPPED: []}
+    sent_emails: list[Email] = []
+    pending: list[tuple[Message, Email]] = []
+    for message in messages:
+        email = emails.get(message.pk)
+        if email is None:
+            outcome[State.SKIPPED].append(message.pk)
+        else:
+            pending.append((message, email))
+    if pending:
+        # One connection for the batch: opened here, every send_messages call reuses
+        # it. A server that cannot be reached is a transient failure of every row.
+        smtp = get_connection(fail_silently=False)
+        try:
+            smtp.open()
+        except (smtplib.SMTPException, OSError) as error:
+            for message, _email in pending:
+                _record_failure(message, error)
+            pending = []
+        try:
+            for message, email in pending:
+                try:
+                    smtp.send_messages([build_message(message, email)])
+                except (smtplib.SMTPException, OSError) as error:
+                    _record_failure(message, error)
+                    continue
+                outcome[State.SENT].append(message.pk)
+                sent_emails.append(email)
+        finally:
+            smtp.close()
+    now = timezone.now()
+    if outcome[State.SENT]:
+        Message.objects.filter(pk__in=outcome[State.SENT], state=State.SENDING).update(
+            state=State.SENT, sent_at=now, last_error=""
+        )
+    if outcome[State.SKIPPED]:
+        Message.objects.filter(pk__in=outcome[State.SKIPPED], state=State.SENDING).update(
+            state=State.SKIPPED, last_error=""
+        )
+    for email in sent_emails:
+        if email.on_sent is not None:
+            email.on_sent()
+    return {state: len(ids) for state, ids in outcome.items()}
+
+
+def _record_failure(message: Message, error: Exception) -> str:
+    """A refused send: failed when permanent or out of attempts, else pending again
+    with exponential backoff."""
+    description = f"{type(error).__name__}: {error}"
+    if _is_permanent(error) or message.attempts >= settings.COP_EMAIL_MAX_ATTEMPTS:
+        logger.warning("outbox: message %s failed: %s", message.pk, description)
+        _finish(message, State.FAILED, description)
+        return State.FAILED
+    backoff = timedelta(seconds=settings.COP_EMAIL_RETRY_SECONDS * 2 ** (message.attempts - 1))
+    _finish(message, State.PENDING, description, retry_at=timezone.now() + backoff)
+    _enqueue([message.pk], backoff.total_seconds())
+    return State.PENDING
 
 
 def messages_sweep() -> int:
@@ -225,10 +362,21 @@ def messages_sweep() -> int:
     Message.objects.filter(state=State.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT).update(
         state=State.FAILED, last_error="interrupted while sending; not sent again"
     )
-    ids = list(
+    rows = list(
         Message.objects.filter(state=State.PENDING, not_before__lt=now - SWEEP_GRACE)
         .order_by("not_before")
-        .values_list("pk", flat=True)[:SWEEP_BATCH]
+        .values_list("pk", "kind")[:SWEEP_BATCH]
     )
-    _enqueue(ids)
-    return len(ids)
+    # Kinds with a batch handler (digests) go out in one task per kind, one by one
+    # otherwise.
+    batched: dict[str, list[int]] = {}
+    single: list[int] = []
+    for pk, kind in rows:
+        if batch_handler_for(kind) is not None:
+            batched.setdefault(kind, []).append(pk)
+        else:
+            single.append(pk)
+    for ids in batched.values():
+        _enqueue_batch(ids)
+    _enqueue(single)
+    return len(rows)

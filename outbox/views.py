@@ -10,19 +10,25 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from members.models import User
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 from outbox.links import action_read
-from outbox.models import Preference
-from outbox.preferences import preference_default, preference_set, preferences_of
+from outbox.preferences import (
+    preference_choices,
+    preference_default,
+    preference_set,
+    preferences_of,
+)
 from outbox.registry import action_for, preference_kinds, scopes_for
 
 View = Callable[..., HttpResponse]
 
 
 def one_click_guard(view: View) -> View:
-    """The single place where the one-click pages are wrapped: a rate limit for
-    unauthenticated token pages attaches here."""
-    return view
+    """The single place where the one-click pages are wrapped: anyone may open them
+    without a session, so each address may open only so many (`email_link`), the
+    confirmation page as well as its POST (answered with the 429 page)."""
+    return rate_limit("email_link", key="ip", methods=("GET", "HEAD", "POST"))(view)
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -72,12 +78,7 @@ def preferences_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 if kind.for_facilitators and not facilitates:
                     continue
                 value = request.POST.get(_field(kind.kind, community_id))
-                allowed = (
-                    Preference.Frequency.values
-                    if kind.choices == "frequency"
-                    else Preference.Mode.values
-                )
-                if value in allowed:
+                if value in {choice for choice, _label in preference_choices(kind.kind)}:
                     preference_set(
                         user=user, kind=kind.kind, community_id=community_id, value=value
                     )
@@ -95,11 +96,7 @@ def preferences_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 (kind.kind, community_id),
                 chosen.get((kind.kind, None), preference_default(kind.kind)),
             )
-            choices = (
-                Preference.Frequency.choices
-                if kind.choices == "frequency"
-                else Preference.Mode.choices
-            )
+            choices = preference_choices(kind.kind)
             rows.append(
                 {
                     "label": kind.label,

@@ -89,3 +89,17 @@ def outsider(db: None) -> User:
 def thread(community: Community, member: User) -> Thread:
     """A member's question in the community (tests that need other text make their own)."""
     return make_thread(community, member)
+
+
+@pytest.fixture
+def outbox_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The outbox delivers after commit, and a test's transaction never commits: with
+    this fixture each message recorded without a delay goes to the (eager) delivery
+    task at once (held-back ones, such as grouped activity, wait for the sweeper)."""
+    from outbox import services
+
+    monkeypatch.setattr(
+        services,
+        "_on_commit",
+        lambda ids, delay, batched=False: None if delay else services._enqueue(ids),
+    )

@@ -27,12 +27,14 @@ from communities.permissions import (
     people_visible_to,
     shares_community,
 )
-from discussions.models import Attachment, Notification, Reply, Thread
+from discussions.models import Attachment, KnowledgePage, Notification, Reply, Thread
 from discussions.permissions import (
     attachments_visible_to,
     can_moderate,
+    can_read_knowledge_page,
     can_read_reply,
     can_read_thread,
+    knowledge_pages_visible_to,
     notifications_visible_to,
     replies_visible_to,
     reply_readable_in_thread,
@@ -76,6 +78,11 @@ def _posts(world: World) -> None:
     attachments_add(
         post=hidden_reply, files=[SimpleUploadedFile("b.pdf", b"%PDF-1.4\n%%EOF\n")], by=member
     )
+    for where in (community, Community.objects.get(slug="o")):
+        for visibility in KnowledgePage.Visibility.values:
+            KnowledgePage.objects.create(
+                community=where, title=visibility, slug=visibility, body="k", visibility=visibility
+            )
     other = Community.objects.get(slug="o")
     other_facilitator = people["other_facilitator"]
     assert other_facilitator is not None
@@ -168,6 +175,14 @@ def test_every_check_answers_as_its_queryset(setting: str) -> None:
                     True,
                     _ids(shown) == _ids(replies_visible_to(viewer).filter(thread=thread)),
                 )
+        visible_pages = _ids(knowledge_pages_visible_to(viewer))
+        for page in KnowledgePage.objects.select_related("community"):
+            check(
+                f"reads page {page.title} of {page.community.slug}",
+                persona,
+                can_read_knowledge_page(viewer, page),
+                page.pk in visible_pages,
+            )
         visible_replies = _ids(replies_visible_to(viewer))
         for reply in replies:
             check(

@@ -7,6 +7,7 @@ class ValueCyclesConfig(AppConfig):
     verbose_name = _("Value cycles")
 
     def ready(self) -> None:
-        from value_cycles import privacy
+        from value_cycles import emails, privacy
 
+        emails.register()
         privacy.register()

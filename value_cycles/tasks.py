@@ -1,14 +1,16 @@
-"""Celery entry points for value cycles: find due follow-ups and ask each exactly once."""
+"""Celery entry points for value cycles: find due follow-ups and ask each exactly once
+(the email goes through the outbox, recorded with the asking)."""
 
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from discussions.models import Thread
-from value_cycles.emails import send_follow_up_email
+from value_cycles.emails import follow_up_record, follow_up_wanted
 from value_cycles.models import FollowUp
 from value_cycles.permissions import follow_up_recipients_ok
 
@@ -77,17 +79,21 @@ def ask_follow_up(*, follow_up_id: int) -> bool:
     )
     if follow_up is None:
         return False
-    if not follow_up_recipients_ok(follow_up):
+    if not follow_up_recipients_ok(follow_up) or not follow_up_wanted(
+        follow_up.user, follow_up.community_id
+    ):
         FollowUp.objects.filter(pk=follow_up.pk, state__in=DUE_STATES).update(
             state=FollowUp.State.CLOSED
         )
         return False
     now = timezone.now()
-    changed = FollowUp.objects.filter(pk=follow_up.pk, state=follow_up.state).update(
-        state=FollowUp.State.ASKED, asked_at=now, times_asked=F("times_asked") + 1
-    )
-    if not changed:
-        return False  # another run asked it just now
-    follow_up.refresh_from_db(fields=["state", "asked_at", "times_asked"])
-    send_follow_up_email(follow_up=follow_up)
+    with transaction.atomic():
+        changed = FollowUp.objects.filter(pk=follow_up.pk, state=follow_up.state).update(
+            state=FollowUp.State.ASKED, asked_at=now, times_asked=F("times_asked") + 1
+        )
+        if not changed:
+            return False  # another run asked it just now
+        follow_up.refresh_from_db(fields=["state", "asked_at", "times_asked"])
+        # The email is recorded with the asking: both happen or neither.
+        follow_up_record(follow_up=follow_up)
     return True

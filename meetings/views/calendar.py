@@ -18,6 +18,7 @@ from meetings.services.calendar import (
     rsvp_by_link,
     rsvp_link_check,
 )
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 
 
@@ -45,6 +46,7 @@ def calendar_feed_settings_view(request: AuthenticatedHttpRequest) -> HttpRespon
 
 @login_not_required
 @require_GET
+@rate_limit("calendar_feed", key="ip", methods=("GET", "HEAD"))
 def calendar_feed_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     # Calendar clients fetch without a session: the secret address is the login, and
     # which meetings it lists is decided now, from the owner's current memberships.
@@ -58,6 +60,7 @@ def calendar_feed_view(request: AuthenticatedHttpRequest, token: str) -> HttpRes
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("email_link", key="ip", methods=("GET", "HEAD", "POST"))
 def rsvp_link_view(request: AuthenticatedHttpRequest, token: str) -> HttpResponse:
     """A one-click answer from an email: GET asks to confirm (mail scanners open links),
     POST answers. No login needed for this one action."""

@@ -8,7 +8,8 @@ from django.core import mail
 from django.utils import timezone
 
 from communities.models import Community
-from meetings.models import Delivery, Rsvp
+from meetings.emails import REMINDER
+from meetings.models import Rsvp
 from meetings.services.meetings import meeting_cancel, meeting_update
 from meetings.services.outputs import output_add
 from meetings.services.proposals import proposal_create, vote_cast
@@ -21,10 +22,11 @@ from meetings.tasks import (
     send_reminders,
 )
 from members.models import User
+from outbox.models import Message
 from tests.conftest import _with_role
 from tests.meetings.helpers import plan
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("outbox_at_once")]
 
 
 def test_reminders_go_a_day_before_to_yes_and_maybe_exactly_once(
@@ -46,7 +48,7 @@ def test_reminders_go_a_day_before_to_yes_and_maybe_exactly_once(
     with time_machine.travel(start - timedelta(hours=2)):
         send_reminders()
     assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, core_member.email])
-    assert Delivery.objects.filter(kind=Delivery.Kind.REMINDER).count() == 2
+    assert Message.objects.filter(kind=REMINDER, state=Message.State.SENT).count() == 2
     reminder = next(m for m in mail.outbox if m.to == [member.email])
     assert "/rsvp/" in reminder.body
     assert reminder.alternatives  # text and HTML
@@ -125,3 +127,47 @@ def test_proposer_and_voters_are_told_once_when_a_topic_is_taken_up(
     notify_proposal_taken_up(proposal_id=proposal.pk)
     notify_proposal_taken_up(proposal_id=proposal.pk)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([member.email, core_member.email])
+
+
+def test_meeting_mail_follows_the_preference_per_community_and_the_rsvp_link_works(
+    client, community: Community, facilitator: User, member: User
+) -> None:
+    from meetings.emails import ANNOUNCED
+    from outbox.preferences import preference_set
+
+    preference_set(user=facilitator, kind=ANNOUNCED, community_id=community.pk, value="off")
+    meeting = plan(community, facilitator)
+    mail.outbox.clear()
+    announce_meeting(meeting_id=meeting.pk)
+    [sent] = mail.outbox
+    assert sent.to == [member.email]
+    assert sent.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/preferences/" in sent.body
+    path = next(w for w in sent.body.split() if "/rsvp/" in w).split("://", 1)[1]
+    path = "/" + path.split("/", 1)[1]
+    assert client.get(path).status_code == 200
+    assert client.post(path).status_code == 200
+    assert Rsvp.objects.get(meeting=meeting, user=member).answer == Rsvp.Answer.YES
+
+
+def test_someone_who_left_before_sending_gets_no_meeting_mail(
+    monkeypatch: pytest.MonkeyPatch,
+    community: Community,
+    facilitator: User,
+    member: User,
+    site_admin: User,
+) -> None:
+    from communities.models import Membership
+    from communities.services.memberships import membership_remove
+    from outbox import services
+
+    monkeypatch.setattr(services, "_on_commit", lambda ids, delay, batched=False: None)
+    meeting = plan(community, facilitator)
+    announce_meeting(meeting_id=meeting.pk)
+    membership_remove(
+        membership=Membership.objects.get(community=community, user=member), by=site_admin
+    )
+    mail.outbox.clear()
+    for message in Message.objects.filter(recipient=member):
+        assert services.message_deliver(message_id=message.pk) == Message.State.SKIPPED
+    assert member.email not in [m.to[0] for m in mail.outbox]

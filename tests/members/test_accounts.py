@@ -161,3 +161,61 @@ def test_anonymous_visitors_see_the_chosen_language(client: Client) -> None:
     assert client.get("/")["Content-Language"] == "en"
     client.post("/account/language/", {"language": "nl", "next": "/"})
     assert client.get("/")["Content-Language"] == "nl"
+
+
+def test_the_login_code_email_follows_the_stored_language_not_the_browser() -> None:
+    UserFactory(email="english@example.org", language="en")
+    UserFactory(email="nederlands@example.org", language="nl")
+    dutch_browser = Client(headers={"accept-language": "nl"})
+    _request_login_code(dutch_browser, "english@example.org")
+    english_browser = Client(headers={"accept-language": "en"})
+    english_browser.cookies["django_language"] = "en"
+    _request_login_code(english_browser, "nederlands@example.org")
+    english, dutch = mail.outbox
+    assert english.subject.startswith("Your login code for")
+    assert "Your login code:" in english.body
+    assert dutch.subject.startswith("Je inlogcode voor")
+    assert "Je inlogcode:" in dutch.body
+    for message in (english, dutch):
+        html = message.alternatives[0][0]  # type: ignore[attr-defined,index]
+        assert _last_code_of(message) in html
+        assert "password" not in message.body.lower() and "wachtwoord" not in message.body
+
+
+def _last_code_of(message) -> str:  # type: ignore[no-untyped-def]
+    match = CODE.search(message.body)
+    assert match, message.body
+    return match.group(1)
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_account_emails_use_our_own_text_in_both_languages(client: Client, language: str) -> None:
+    UserFactory(email="bestaat@example.org", language=language)
+    client.cookies["django_language"] = language
+    client.post("/accounts/signup/", {"email": "bestaat@example.org", "display_name": "X"})
+    _request_login_code(Client(headers={"accept-language": language}), "niemand@example.org")
+    bodies = " ".join(m.body for m in mail.outbox).lower()
+    for poor in ("hallo van", "e-emailadres", "wachtwoord", "password", "thank you for using"):
+        assert poor not in bodies
+    assert all(m.alternatives for m in mail.outbox)
+
+
+@pytest.mark.parametrize(
+    ("language", "log_in", "sign_up"),
+    [("nl", "Inloggen", "Aanmelden"), ("en", "Log in", "Sign up")],
+)
+def test_account_pages_say_log_in_and_sign_up_with_one_word_each(
+    language: str, log_in: str, sign_up: str
+) -> None:
+    client = Client(headers={"accept-language": language})
+    login = client.get("/accounts/login/").content.decode()
+    signup = client.get("/accounts/signup/").content.decode()
+    assert f"<h1>{log_in}</h1>" in " ".join(login.split()).replace("<h1> ", "<h1>").replace(
+        " </h1>", "</h1>"
+    )
+    assert sign_up in signup
+    for page in ("/accounts/login/", "/accounts/login/code/", "/accounts/signup/"):
+        text = client.get(page).content.decode()
+        assert "aanmeldcode" not in text and "Registreren" not in text
+    reset = client.get("/accounts/password/reset/").content.decode()
+    assert "/accounts/login/code/" in reset

@@ -238,3 +238,56 @@ def test_behind_the_proxy_each_client_has_its_own_bucket(limits, settings, rf) -
     settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
     settings.COP_RATE_LIMITS = {**settings.COP_RATE_LIMITS, "search": "1/m"}  # a new bucket
     assert (status("192.0.2.1"), status("192.0.2.2")) == (200, 429)
+
+
+def test_one_click_email_pages_are_limited_per_address(limits, member: User) -> None:
+    from outbox.links import action_url
+    from outbox.models import Preference
+
+    limits(email_link="2/h")
+    User.objects.filter(pk=member.pk).update(language="en")
+    url = action_url(user_id=member.pk, action="stop", params={"kind": "digest", "community": None})
+    path = url.split("://", 1)[1].split("/", 1)[1]
+    stranger = Client()
+    assert stranger.get(f"/{path}").status_code == 200
+    assert stranger.get(f"/{path}").status_code == 200
+    # No session: the page is in the site's language.
+    assert_refused(stranger.post(f"/{path}", {"List-Unsubscribe": "One-Click"}), "Even geduld")
+    assert not Preference.objects.filter(user=member).exists()
+    # Another address is counted apart.
+    assert Client(REMOTE_ADDR="10.0.0.9").get(f"/{path}").status_code == 200
+
+
+def test_one_click_rsvp_links_are_limited_per_address(
+    limits, community: Community, facilitator: User, member: User
+) -> None:
+    from meetings.links import rsvp_path
+    from tests.meetings.helpers import plan
+
+    limits(email_link="1/h")
+    meeting = plan(community, facilitator)
+    path = rsvp_path(meeting=meeting, user=member, answer="yes")
+    assert Client().get(path).status_code == 200
+    assert_refused(Client().post(path), "Even geduld")
+    assert not meeting.rsvps.filter(user=member).exists()
+
+
+def test_calendar_feeds_are_limited_per_address(limits, member: User) -> None:
+    from django.urls import reverse
+
+    from meetings.services.calendar import calendar_feed_create
+
+    limits(calendar_feed="2/h")
+    url = reverse("meetings:calendar-feed", kwargs={"token": calendar_feed_create(user=member)})
+    assert Client().get(url).status_code == 200
+    assert Client().get(url).status_code == 200
+    assert_refused(Client().get(url), "Even geduld")
+
+
+def test_value_follow_up_links_are_limited_per_address(limits) -> None:
+    from django.urls import reverse
+
+    limits(email_link="1/h")
+    url = reverse("value_cycles:follow-up", kwargs={"token": "not-a-token"})
+    assert Client().get(url).status_code == 404
+    assert_refused(Client().get(url), "Even geduld")

@@ -23,6 +23,14 @@ from value_cycles.tasks import (
     send_due_follow_ups,
 )
 
+# Follow-up emails go through the outbox: delivered at once here.
+pytestmark = pytest.mark.usefixtures("outbox_at_once")
+
+
+def _follow_up_mails() -> list:
+    # Not the facilitators' "a new member's first question" mail of the fixtures.
+    return [m for m in mail.outbox if "/value/follow-up/" in m.body]
+
 
 @pytest.fixture
 def will_use(community: Community, member: User, answer: Reply) -> ValueEvent:
@@ -69,8 +77,8 @@ def test_a_due_follow_up_is_asked_exactly_once_in_the_recipients_language(
         assert send_due_follow_ups() == 1
         assert send_due_follow_ups() == 0
         assert ask_follow_up(follow_up_id=FollowUp.objects.get().pk) is False
-    assert len(mail.outbox) == 1
-    message = mail.outbox[0]
+    assert len(_follow_up_mails()) == 1
+    message = _follow_up_mails()[0]
     assert message.to == [member.email]
     assert message.subject == "Did it make a difference?"
     assert "/value/follow-up/" in message.body
@@ -87,7 +95,7 @@ def test_someone_removed_since_is_not_asked(
     )
     with _due():
         assert send_due_follow_ups() == 0
-    assert mail.outbox == []
+    assert _follow_up_mails() == []
     assert FollowUp.objects.get().state == FollowUp.State.CLOSED
 
 
@@ -176,3 +184,26 @@ def test_a_tampered_link_names_nothing(will_use: ValueEvent) -> None:
     response = Client().post(tampered, {"answer": "no"})
     assert response.status_code == 404
     assert FollowUp.objects.get().state == FollowUp.State.ASKED
+
+
+def test_follow_ups_switched_off_for_the_community_are_not_asked(
+    will_use: ValueEvent, member: User, community: Community
+) -> None:
+    from outbox.preferences import preference_set
+    from value_cycles.emails import KIND
+
+    preference_set(user=member, kind=KIND, community_id=community.pk, value="off")
+    with _due():
+        assert send_due_follow_ups() == 0
+    assert _follow_up_mails() == []
+    assert FollowUp.objects.get().state == FollowUp.State.CLOSED
+
+
+def test_the_follow_up_email_carries_the_outbox_footer_and_stop_link(
+    will_use: ValueEvent, member: User
+) -> None:
+    with _due():
+        send_due_follow_ups()
+    [message] = _follow_up_mails()
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert "/preferences/" in message.body

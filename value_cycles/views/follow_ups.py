@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import path
 from django.views.decorators.http import require_http_methods
 
+from members.ratelimits import rate_limit
 from value_cycles.emails import follow_up_source_title
 from value_cycles.forms import FollowUpYesForm
 from value_cycles.models import FollowUp
@@ -45,6 +46,7 @@ def _open(request: HttpRequest, token: str) -> tuple[FollowUp, int] | HttpRespon
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("email_link", key="ip", methods=("GET", "HEAD", "POST"))
 def follow_up_view(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):
@@ -72,6 +74,7 @@ def _page(request: HttpRequest, follow_up: FollowUp, token: str, status: int = 2
 
 @login_not_required
 @require_http_methods(["GET", "POST"])
+@rate_limit("email_link", key="ip", methods=("GET", "HEAD", "POST"))
 def follow_up_yes_view(request: HttpRequest, token: str) -> HttpResponse:
     opened = _open(request, token)
     if isinstance(opened, HttpResponse):

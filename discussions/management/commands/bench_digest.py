@@ -1,12 +1,14 @@
 """Measure one digest run: N members of one community with new threads, digests built
-in batches and delivered one by one to an SMTP sink on loopback (aiosmtpd, a dev
-dependency). Everything happens in one transaction that is rolled back at the end, so
-the database is left as it was. Run it against a bench database:
+in batches and delivered batch by batch (`outbox.deliver_batch`: one render, one SMTP
+connection per batch) to an SMTP sink on loopback (aiosmtpd, a dev dependency).
+Everything happens in one transaction that is rolled back at the end, so the database
+is left as it was. Run it against a bench database:
 
     DATABASE_URL=$BENCH_DATABASE_URL DJANGO_SECRET_KEY=x \\
         .venv/bin/python manage.py bench_digest --members 10000
 
-Prints the seconds and queries of building, and of sending, per 1,000 members.
+Prints the seconds and queries of building, and of sending, per 1,000 members, and
+the SMTP connections the sink saw.
 """
 
 import socket
@@ -24,7 +26,7 @@ from discussions.emails.digest import DIGEST_BATCH, KIND, digests_build
 from discussions.models import Thread
 from members.models import User
 from outbox.models import Message
-from outbox.services import message_deliver
+from outbox.services import messages_deliver_batch
 
 
 class _Rollback(Exception):
@@ -34,6 +36,14 @@ class _Rollback(Exception):
 class _Sink:
     def __init__(self) -> None:
         self.count = 0
+        self.connections = 0
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.connections += 1
+        session.host_name = hostname
+        return responses
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         self.count += 1
@@ -51,7 +61,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--members", type=int, default=1000)
-        parser.add_argument("--send", type=int, default=500, help="how many to deliver")
+        parser.add_argument(
+            "--send", type=int, default=0, help="how many to deliver (default: all)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from aiosmtpd.controller import Controller
@@ -111,21 +123,24 @@ class Command(BaseCommand):
                 digests_build(user_ids=ids[i : i + DIGEST_BATCH], now=now)
         build_s, build_cpu = time.perf_counter() - started, time.process_time() - cpu
         message_ids = list(
-            Message.objects.filter(kind=KIND, recipient_id__in=ids).values_list("pk", flat=True)
-        )[:send]
+            Message.objects.filter(kind=KIND, recipient_id__in=ids)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )[: send or None]
         started, cpu = time.perf_counter(), time.process_time()
         with CaptureQueriesContext(connection) as sent:
-            for message_id in message_ids:
-                message_deliver(message_id=message_id)
+            for i in range(0, len(message_ids), DIGEST_BATCH):
+                messages_deliver_batch(message_ids=message_ids[i : i + DIGEST_BATCH])
         send_s, send_cpu = time.perf_counter() - started, time.process_time() - cpu
         per_k = 1000 / max(members, 1)
         delivered = max(len(message_ids), 1)
         self.stdout.write(
             f"members {members}: build {build_s:.2f} s, {build_cpu * 1000 / members:.3f} ms CPU"
             f" per member, {len(built.captured_queries) * per_k:.1f} queries per 1,000 members\n"
-            f"send {len(message_ids)} (sink got {sink.count}): {send_s:.2f} s,"
-            f" {send_s * 1000 / delivered:.1f} ms and {send_cpu * 1000 / delivered:.1f} ms CPU"
-            f" and {len(sent.captured_queries) / delivered:.1f} queries per email;"
+            f"send {len(message_ids)} (sink got {sink.count} over {sink.connections} SMTP"
+            f" connections): {send_s:.2f} s, {send_s * 1000 / delivered:.1f} ms and"
+            f" {send_cpu * 1000 / delivered:.1f} ms CPU per email,"
+            f" {len(sent.captured_queries) * 1000 / delivered:.1f} queries per 1,000 emails;"
             f" {members} members at this rate on one process:"
             f" {send_s / delivered * members:.0f} s"
         )
