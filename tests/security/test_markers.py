@@ -263,6 +263,9 @@ def _build() -> World:
         community=secret, user=removed, role=Membership.Role.MEMBER, granted_by=admin
     )
     set_profile(removed, expertise=[SHARED_TAG])
+    # Sponsors of the community itself see its home and dashboard, never its texts.
+    sponsor = UserFactory()
+    membership_grant(community=secret, user=sponsor, role=Membership.Role.SPONSOR, granted_by=admin)
 
     start = timezone.now()
     thread = thread_create(
@@ -303,6 +306,7 @@ def _build() -> World:
         "other_sponsor": other_sponsor,
         "invited": invited,
         "removed": removed,
+        "sponsor": sponsor,
     }
     return World(secret, other, facilitator, member, colleague, people, thread, meeting, tomorrow)
 
@@ -370,7 +374,13 @@ class Collected:
         return +counts
 
     def where(self, kind: str) -> list[str]:
-        return [w for w, text in self.texts.items() if marker(kind) in text.lower()]
+        """Where a kind occurs, with the text around its first occurrence."""
+        needle = PREFIX if kind == "partial" else marker(kind)
+        places = []
+        for where, text in self.texts.items():
+            if (at := text.lower().find(needle)) >= 0:
+                places.append(f"{where}: ...{text[max(at - 120, 0) : at + 40]!r}")
+        return places
 
 
 def _crawl(client: Client, seeds: Iterable[str], collected: Collected) -> None:
@@ -536,6 +546,9 @@ def test_no_marker_leaves_the_confidential_community(
     assert PREFIX in inside_mail.lower(), "no email inside the community carried a marker"
 
     leaks = []
+    # What the community's own sponsors may see by design, on its dashboard only
+    # (docs/value-cycles.md: its themes and the titles of published knowledge pages).
+    allowed = {"sponsor": ("/value/", [marker("tag"), marker("knowledgetitle")])}
     for persona, user in w.people.items():
         collected = Collected()
         client = Client()
@@ -545,6 +558,11 @@ def test_no_marker_leaves_the_confidential_community(
         _endpoints(client, w, user, collected)
         if user is not None:
             collected.texts["email"] = _emails_to(user.email)
+        if persona in allowed:
+            prefix, markers = allowed[persona]
+            for where, text in collected.texts.items():
+                if where.startswith(prefix):
+                    collected.texts[where] = re.sub("|".join(markers), "", text.lower())
         for kind, count in collected.found().items():
-            leaks.append(f"{persona}: {kind} x{count} in {collected.where(kind)[:5]}")
+            leaks.append(f"{persona}: {kind} x{count} in {collected.where(kind)[:3]}")
     assert leaks == [], "\n".join(leaks)
