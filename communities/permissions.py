@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community, Membership
@@ -372,3 +372,35 @@ def invitation_bound_to_address(community: Community) -> bool:
     invite-only or confidential community the link is for that person, not for whoever
     happens to be signed in on the device that opens it."""
     return community.is_confidential or community.join_policy == Community.JoinPolicy.INVITE
+
+
+# --- bylines: who wrote a post, as its readers may see them ------------------------------------
+
+
+def shares_community_exists(viewer_id: int | None, person_ref: str) -> Exists | Value:
+    """The database form of `shares_community` for the person in column `person_ref`
+    of the outer query: active in a community where the viewer is an active member
+    (`Access.member_lists` of a viewer who is not a site admin; site admins see every
+    field anyway). False for anonymous visitors. Held equal to `shares_community` by
+    tests/test_access_rules.py."""
+    if viewer_id is None:
+        return Value(False)
+    lists = Membership.objects.filter(
+        user_id=viewer_id, state=Membership.State.ACTIVE, role__gte=Role.MEMBER
+    ).values("community_id")
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef(person_ref), state=Membership.State.ACTIVE, community_id__in=lists
+        )
+    )
+
+
+def active_role_subquery(person_ref: str, community: Any) -> Subquery:
+    """The active role of the person in column `person_ref` in the community (a column
+    reference such as `OuterRef("community_id")`, or an id), or NULL: for the role
+    badge next to an author's name, which every reader of the post may see."""
+    return Subquery(
+        Membership.objects.filter(
+            user_id=OuterRef(person_ref), community_id=community, state=Membership.State.ACTIVE
+        ).values("role")[:1]
+    )

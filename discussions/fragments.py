@@ -274,6 +274,7 @@ def reply_card_context(
         "hidden": reply.is_hidden,
         "is_accepted": accepted,
         "author": reply.author_name,  # type: ignore[attr-defined]
+        "by": getattr(reply, "byline", None),
         "created_at": reply.created_at,
         "edited": reply.edited_at is not None,
         "body_html": reply.body_html,
@@ -336,6 +337,7 @@ def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any
         "show_community": show_community,
         "community": thread.community.name if show_community else "",
         "author": thread.author.name if thread.author else "",
+        "by": getattr(thread, "byline", None),
         "last_activity_at": thread.last_activity_at,
         "reply_count": thread.reply_count,
         "reaction_count": thread.reaction_count,

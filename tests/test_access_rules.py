@@ -26,6 +26,7 @@ from communities.permissions import (
     community_readers,
     people_visible_to,
     shares_community,
+    shares_community_exists,
 )
 from discussions.models import Attachment, Notification, Reply, Thread
 from discussions.permissions import (
@@ -208,12 +209,24 @@ def test_every_check_answers_as_its_queryset(setting: str) -> None:
                 )
             if not viewer.is_staff:  # site admins see everyone, sharing nothing
                 visible_people = _ids(people_visible_to(viewer))
+                # The bylines' form of the same rule, one column per person.
+                sharing = dict(
+                    User.objects.annotate(
+                        shares=shares_community_exists(viewer.pk, "pk")
+                    ).values_list("pk", "shares")
+                )
                 for person in people:
                     check(
                         f"sees {person.pk}",
                         persona,
                         shares_community(viewer, person),
                         person.pk in visible_people,
+                    )
+                    check(
+                        f"shares a community with {person.pk} (byline)",
+                        persona,
+                        shares_community(viewer, person),
+                        sharing[person.pk],
                     )
             lists = {c.pk for c in communities if can_view_member_list(viewer, c)}
             assert lists <= readable or viewer.is_staff

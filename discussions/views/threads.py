@@ -100,7 +100,7 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         sort=sort,
     )
     cursor = request.GET.get("cursor", "")
-    page = keyset_page(threads, sort=sort, cursor=cursor)
+    page = keyset_page(threads, sort=sort, cursor=cursor, viewer=request.user)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
@@ -123,7 +123,11 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
 @require_GET
 def feed_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")
-    context = {"page": keyset_page(thread_feed(request.user), sort="feed", cursor=cursor)}
+    context = {
+        "page": keyset_page(
+            thread_feed(request.user), sort="feed", cursor=cursor, viewer=request.user
+        )
+    }
     template = "discussions/feed.html#thread-rows" if request.htmx and cursor else None
     return vary_on_htmx(render(request, template or "discussions/feed.html", context))
 
