@@ -27,11 +27,18 @@ from members.types import Viewer
 
 _ACCESS_ATTR = "_community_access"
 
-# A community every signed-in user may read: it says so, lists itself and keeps nothing
-# confidential. The one definition of that rule; `Access.open` holds its ids.
+# A community every signed-in user may read: it says so (or lets everyone read along),
+# lists itself and keeps nothing confidential. The one definition of that rule;
+# `Access.open` holds its ids.
 OPEN_TO_SIGNED_IN = Q(
-    visibility=Community.Visibility.SIGNED_IN, is_confidential=False, is_listed=True
+    visibility__in=[Community.Visibility.SIGNED_IN, Community.Visibility.PUBLIC],
+    is_confidential=False,
+    is_listed=True,
 )
+# A community anyone may read along in without signing in: it says so, lists itself and
+# keeps nothing confidential (the database refuses a confidential one that says so).
+# The one definition of public reading; `Access.anonymous` holds its ids.
+OPEN_TO_PUBLIC = Q(visibility=Community.Visibility.PUBLIC, is_confidential=False, is_listed=True)
 
 
 class Role(IntEnum):
@@ -139,9 +146,13 @@ class Access:
         self.manages = self.moderates
 
     @classmethod
-    def anonymous(cls) -> "Access":
-        """Nothing yet: a community readable by the public would add its ids here."""
-        return cls(user_id=None)
+    def anonymous(cls, public: Iterable[int] = ()) -> "Access":
+        """A visitor who is not signed in: they know of and read the communities open to
+        the public (`OPEN_TO_PUBLIC`), and nothing else. They post nowhere, see no
+        members list and so no one's profile (`member_lists` stays empty)."""
+        access = cls(user_id=None)
+        access.knows = access.reads = frozenset(public)
+        return access
 
     @classmethod
     def from_row(cls, user: User, row: Mapping[str, Any]) -> "Access":
@@ -178,17 +189,22 @@ def access_of(user: Viewer) -> Access:
     """The viewer's access, built once per user object: from the columns the
     authentication backend loaded with the user, else from one query. (getattr, not
     `__dict__`: request.user is a lazy proxy of the user object.)"""
-    if not user.is_authenticated:
-        return Access.anonymous()
     access: Access | None = getattr(user, _ACCESS_ATTR, None)
-    if access is None:
+    if access is not None:
+        return access
+    if not user.is_authenticated:
+        # One query, once per request (per AnonymousUser object), only on the pages
+        # that let visitors in: the communities open to the public.
+        public = Community.objects.filter(OPEN_TO_PUBLIC).order_by().values_list("pk", flat=True)
+        access = Access.anonymous(list(public))
+    else:
         row: Mapping[str, Any]
         if hasattr(user, ACCESS_COLUMNS[0]):
             row = {name: getattr(user, name) for name in ACCESS_COLUMNS}
         else:
             row = User.objects.filter(pk=user.pk).values(**access_annotations()).get()
         access = Access.from_row(user, row)
-        setattr(user, _ACCESS_ATTR, access)
+    setattr(user, _ACCESS_ATTR, access)
     return access
 
 
@@ -209,18 +225,16 @@ def role_cache_clear(user: User) -> None:
 
 def communities_visible_to(user: Viewer) -> QuerySet[Community]:
     """Communities whose existence the user may know of: listed ones, and any they are
-    in, invited to or have asked to join. Site admins see all."""
-    if not user.is_authenticated:
-        return Community.objects.none()
+    in, invited to or have asked to join. Site admins see all. Visitors who are not
+    signed in: the communities open to the public."""
     return Community.objects.filter(access_of(user).where("knows"))
 
 
 def communities_readable_by(user: Viewer) -> QuerySet[Community]:
     """Communities whose discussions the user may read: members (not sponsors by that
     role alone) everywhere they are active, anyone signed in where the community opens
-    its content to all and lists itself. Site admins read all."""
-    if not user.is_authenticated:
-        return Community.objects.none()
+    its content to all and lists itself. Site admins read all. Visitors who are not
+    signed in: the communities open to the public."""
     return Community.objects.filter(access_of(user).where("reads"))
 
 

@@ -26,8 +26,10 @@ from communities.permissions import (
     Access,
     Role,
     access_of,
+    can_join,
     can_manage_community,
     can_read_community,
+    can_request_to_join,
     communities_readable_by,
     community_readers,
     is_site_admin,
@@ -89,10 +91,9 @@ def reply_visible_q(access: Access, prefix: str = "") -> Q:
 
 
 def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
-    """Threads the user may read: in readable communities; deleted ones only for
-    moderators, hidden ones for moderators and their authors."""
-    if not user.is_authenticated:
-        return Thread.objects.none()
+    """Threads the user may read: in readable communities (for visitors who are not
+    signed in, those open to the public); deleted ones only for moderators, hidden ones
+    for moderators and their authors."""
     return Thread.objects.filter(thread_visible_q(access_of(user)))
 
 
@@ -106,8 +107,6 @@ def can_read_thread(user: Viewer, thread: Thread) -> bool:
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     """Replies in threads the user may read, with the same rules for deleted/hidden."""
-    if not user.is_authenticated:
-        return Reply.objects.none()
     return Reply.objects.filter(reply_visible_q(access_of(user)))
 
 
@@ -175,8 +174,6 @@ def get_reply_for_user_or_404(user: Viewer, reply_id: int) -> Reply:
 
 def attachments_visible_to(user: Viewer) -> QuerySet[Attachment]:
     """Attachments of the threads and replies the user may read (same rules)."""
-    if not user.is_authenticated:
-        return Attachment.objects.none()
     access = access_of(user)
     on_thread = Q(thread__isnull=False) & thread_visible_q(access, "thread__")
     on_reply = Q(reply__isnull=False) & reply_visible_q(access, "reply__")
@@ -229,6 +226,18 @@ def can_reply(user: Viewer, thread: Thread) -> bool:
         return False
     muted = getattr(thread, "viewer_is_muted", None)
     return not (is_muted(user, thread.community) if muted is None else muted)
+
+
+def join_call(user: Viewer, community: Community) -> str:
+    """What a reader who may not post is invited to do to answer: "login" (visitors
+    reading along), "join" or "request" (signed-in people who may), or nothing."""
+    if not user.is_authenticated:
+        return "login"
+    if can_join(user, community):
+        return "join"
+    if can_request_to_join(user, community):
+        return "request"
+    return ""
 
 
 def can_edit_post(user: Viewer, post: Thread | Reply) -> bool:

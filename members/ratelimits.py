@@ -35,6 +35,8 @@ The rules today:
 - ``upload``: profile saves carrying a photo, per person (each is decoded and re-encoded).
 - ``email_link``, ``calendar_feed``, ``value_tap``: reserved for the one-click email
   links, the calendar feed and value taps.
+- ``public_read``: pages of communities open to the public, per address, for visitors
+  who are not signed in.
 
 The daily cap for the newest members of a community is one of these rules too, but it
 counts stored posts (per community, exact, with the time posting opens again) instead of

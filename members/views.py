@@ -17,7 +17,7 @@ from members.types import AuthenticatedHttpRequest
 def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        form = AccountForm(request.POST)
+        form = AccountForm(request.POST, current_time_zone=user.time_zone)
         if form.is_valid():
             user_update_preferences(user=user, **form.cleaned_data)
             translation.activate(user.language)
@@ -37,7 +37,8 @@ def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "display_name": user.display_name,
                 "language": user.language,
                 "time_zone": user.time_zone,
-            }
+            },
+            current_time_zone=user.time_zone,
         )
     return render(request, "members/account.html", {"form": form})
 

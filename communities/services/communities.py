@@ -35,6 +35,7 @@ def community_create(
     visibility: str = Community.Visibility.MEMBERS,
     is_listed: bool = True,
     is_confidential: bool = False,
+    allow_indexing: bool = False,
     stage: str = Community.Stage.POTENTIAL,
     facilitator: User | None = None,
 ) -> Community:
@@ -59,6 +60,7 @@ def community_create(
         visibility=Community.Visibility.MEMBERS if is_confidential else visibility,
         is_listed=is_listed,
         is_confidential=is_confidential,
+        allow_indexing=allow_indexing,
         stage=stage,
     )
     first = facilitator or creator
