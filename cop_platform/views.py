@@ -17,7 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communities.selectors.communities import community_list_for_member
-from discussions.selectors.threads import thread_list_recent
+from discussions.permissions import communities_to_ask_in
+from discussions.selectors.threads import home_feed
 
 logger = logging.getLogger(__name__)
 
@@ -27,9 +28,11 @@ logger = logging.getLogger(__name__)
 def home_view(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
+        mine = list(community_list_for_member(request.user))
         context = {
-            "my_communities": community_list_for_member(request.user),
-            "recent_threads": thread_list_recent(request.user, limit=10),
+            "my_communities": mine,
+            "ask_in": communities_to_ask_in(request.user, mine),
+            "recent_threads": home_feed(request.user, limit=10),
         }
     return render(request, "home.html", context)
 

@@ -344,6 +344,7 @@ def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any
         "community": thread.community.name if show_community else "",
         "author": thread.author.name if thread.author else "",
         "by": getattr(thread, "byline", None),
+        "latest_reply_by": getattr(thread, "latest_reply_by", ""),
         "last_activity_at": thread.last_activity_at,
         "reply_count": thread.reply_count,
         "reaction_count": thread.reaction_count,

@@ -217,6 +217,13 @@ def can_start_thread(user: Viewer, community: Community, kind: str = Thread.Kind
     return role >= Role.MEMBER and not is_muted(user, community)
 
 
+def communities_to_ask_in(user: Viewer, communities: list[Community]) -> list[Community]:
+    """Of these communities, those where the user may start a question (the home's ask
+    button); a mute is checked by the form itself, so no query per community here."""
+    access = access_of(user)
+    return [community for community in communities if access.has("posts", community.pk)]
+
+
 def can_reply(user: Viewer, thread: Thread) -> bool:
     if thread.is_deleted:
         return False

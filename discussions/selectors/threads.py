@@ -10,12 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from communities.models import Community
+from communities.permissions import access_of
 from discussions.bylines import byline, byline_annotations
 from discussions.models import TaggedThread, Thread
-from discussions.permissions import threads_visible_to
+from discussions.permissions import replies_visible_to, threads_visible_to
 from discussions.selectors.annotations import (
     UNSHOWN,
     reader_state,
@@ -51,6 +52,7 @@ from discussions.selectors.thread_page import (
 from discussions.selectors.thread_page import (
     thread_replies as thread_replies,
 )
+from members.models import User
 from members.types import Viewer
 
 LIST_PAGE_SIZE = 25
@@ -134,6 +136,35 @@ def thread_list_recent(user: Viewer, limit: int = 10) -> list[Thread]:
     threads = list(thread_feed(user)[:limit])
     bylines_attach(user, threads)
     for thread in threads:
+        thread.is_unread = thread_is_unread(thread)  # type: ignore[attr-defined]
+        thread.is_new = thread_is_new(thread)  # type: ignore[attr-defined]
+    return threads
+
+
+def home_feed(user: Viewer, limit: int = 10) -> list[Thread]:
+    """A member's home: the latest activity in the communities they are a member of
+    (not every community they may read: "all discussions" is the feed), each thread
+    with who replied last, in one query."""
+    latest = (
+        replies_visible_to(user).filter(thread_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    )
+    threads: list[Thread] = list(
+        _list_base(user)
+        .select_related("community")
+        # Member of: active at least as a member, the communities whose list they see.
+        .filter(access_of(user).where("member_lists", "community_id"))
+        .annotate(
+            latest_reply_name=Subquery(latest.values("author__display_name")[:1]),
+            latest_reply_email=Subquery(latest.values("author__email")[:1]),
+        )
+        .order_by(*(f"-{name}" for name in SORTS["feed"]))[:limit]
+    )
+    bylines_attach(user, threads)
+    for thread in threads:
+        email = thread.latest_reply_email  # type: ignore[attr-defined]
+        thread.latest_reply_by = (  # type: ignore[attr-defined]
+            User.name_from(thread.latest_reply_name or "", email) if email else ""  # type: ignore[attr-defined]
+        )
         thread.is_unread = thread_is_unread(thread)  # type: ignore[attr-defined]
         thread.is_new = thread_is_new(thread)  # type: ignore[attr-defined]
     return threads
