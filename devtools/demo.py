@@ -36,6 +36,7 @@ DEMO_HOOKS: tuple[str, ...] = (
     "meetings.demo_data.load_demo",
     "value_cycles.demo_data.load_demo",
     "cop_platform.demo_email.load_demo",
+    "communities.demo_data.load_demo",
 )
 
 
