@@ -175,7 +175,7 @@ def _manages(get: int | set[int], post: int | set[int]) -> Expectation:
 def _join(f: Facts) -> tuple[int | set[int], int | set[int]]:
     can = (
         f.knows
-        and f.setting in {"open_readable", "open_members_only"}
+        and f.setting in {"open_readable", "open_members_only", "public_readable"}
         and not f.active
         and f.persona != "removed"  # back only by invitation
     )
