@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install chromium wrk nginx lint messages bench bench-smoke bench-mixed help \
-	backup restore compose-backup compose-restore
+	backup restore compose-backup compose-restore screenshots
 
 help:
 	@echo "make run    - start the platform with demo data at http://127.0.0.1:8000"
@@ -26,6 +26,10 @@ install: $(VENV)/.installed
 # Development settings: DEBUG and the dev-only app (demo data; DJANGO_DEV_TOOLS=1).
 run: install
 	$(BIN)/python -m devtools.embedded run
+
+# The README's screenshots: the main pages at 360 px with the demo data (docs/screenshots/).
+screenshots: install chromium
+	$(BIN)/python -m devtools.screenshots
 
 # Browser tests use Debian's Chromium; never a downloaded browser.
 chromium:

@@ -25,6 +25,9 @@ class Community(models.Model):
         INVITE = "invite", _("Invitation only")
 
     class Visibility(models.TextChoices):
+        # Public: anyone may read along from a shared link, without signing in (never
+        # for confidential communities: the constraint below and the access rules).
+        PUBLIC = "public", _("Everyone may read along, without signing in")
         SIGNED_IN = "signed_in", _("Readable by every signed-in user")
         MEMBERS = "members", _("Members only")
 
@@ -55,6 +58,13 @@ class Community(models.Model):
     )
     visibility = models.CharField(
         _("who can read"), max_length=10, choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    allow_indexing = models.BooleanField(
+        _("search engines may index its public pages"),
+        default=False,
+        help_text=_(
+            "Only for communities everyone may read along; otherwise pages stay unindexed."
+        ),
     )
     is_confidential = models.BooleanField(
         _("confidential"),
@@ -88,7 +98,7 @@ class Community(models.Model):
         constraints = [
             # A confidential community is never readable by non-members.
             models.CheckConstraint(
-                condition=~models.Q(is_confidential=True, visibility="signed_in"),
+                condition=~models.Q(is_confidential=True, visibility__in=["signed_in", "public"]),
                 name="communities_confidential_is_members_only",
             ),
         ]
@@ -102,6 +112,16 @@ class Community(models.Model):
     @property
     def is_members_only(self) -> bool:
         return self.is_confidential or self.visibility == self.Visibility.MEMBERS
+
+    @property
+    def is_indexable(self) -> bool:
+        """Search engines may index its pages: open to the public and opted in."""
+        return (
+            self.allow_indexing
+            and self.visibility == self.Visibility.PUBLIC
+            and self.is_listed
+            and not self.is_confidential
+        )
 
     @property
     def stage_plain_display(self) -> str:
@@ -139,6 +159,7 @@ COMMUNITY_SETTINGS_FIELDS: tuple[str, ...] = (
     "is_listed",
     "is_confidential",
     "erasure_removes_posts",
+    "allow_indexing",
 )
 
 

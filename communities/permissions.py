@@ -17,7 +17,7 @@ from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, Value
 from django.shortcuts import get_object_or_404
 
 from communities.models import Community, CommunityProposal, Membership
@@ -27,11 +27,18 @@ from members.types import Viewer
 
 _ACCESS_ATTR = "_community_access"
 
-# A community every signed-in user may read: it says so, lists itself and keeps nothing
-# confidential. The one definition of that rule; `Access.open` holds its ids.
+# A community every signed-in user may read: it says so (or lets everyone read along),
+# lists itself and keeps nothing confidential. The one definition of that rule;
+# `Access.open` holds its ids.
 OPEN_TO_SIGNED_IN = Q(
-    visibility=Community.Visibility.SIGNED_IN, is_confidential=False, is_listed=True
+    visibility__in=[Community.Visibility.SIGNED_IN, Community.Visibility.PUBLIC],
+    is_confidential=False,
+    is_listed=True,
 )
+# A community anyone may read along in without signing in: it says so, lists itself and
+# keeps nothing confidential (the database refuses a confidential one that says so).
+# The one definition of public reading; `Access.anonymous` holds its ids.
+OPEN_TO_PUBLIC = Q(visibility=Community.Visibility.PUBLIC, is_confidential=False, is_listed=True)
 
 
 class Role(IntEnum):
@@ -139,9 +146,13 @@ class Access:
         self.manages = self.moderates
 
     @classmethod
-    def anonymous(cls) -> "Access":
-        """Nothing yet: a community readable by the public would add its ids here."""
-        return cls(user_id=None)
+    def anonymous(cls, public: Iterable[int] = ()) -> "Access":
+        """A visitor who is not signed in: they know of and read the communities open to
+        the public (`OPEN_TO_PUBLIC`), and nothing else. They post nowhere, see no
+        members list and so no one's profile (`member_lists` stays empty)."""
+        access = cls(user_id=None)
+        access.knows = access.reads = frozenset(public)
+        return access
 
     @classmethod
     def from_row(cls, user: User, row: Mapping[str, Any]) -> "Access":
@@ -178,17 +189,22 @@ def access_of(user: Viewer) -> Access:
     """The viewer's access, built once per user object: from the columns the
     authentication backend loaded with the user, else from one query. (getattr, not
     `__dict__`: request.user is a lazy proxy of the user object.)"""
-    if not user.is_authenticated:
-        return Access.anonymous()
     access: Access | None = getattr(user, _ACCESS_ATTR, None)
-    if access is None:
+    if access is not None:
+        return access
+    if not user.is_authenticated:
+        # One query, once per request (per AnonymousUser object), only on the pages
+        # that let visitors in: the communities open to the public.
+        public = Community.objects.filter(OPEN_TO_PUBLIC).order_by().values_list("pk", flat=True)
+        access = Access.anonymous(list(public))
+    else:
         row: Mapping[str, Any]
         if hasattr(user, ACCESS_COLUMNS[0]):
             row = {name: getattr(user, name) for name in ACCESS_COLUMNS}
         else:
             row = User.objects.filter(pk=user.pk).values(**access_annotations()).get()
         access = Access.from_row(user, row)
-        setattr(user, _ACCESS_ATTR, access)
+    setattr(user, _ACCESS_ATTR, access)
     return access
 
 
@@ -209,18 +225,16 @@ def role_cache_clear(user: User) -> None:
 
 def communities_visible_to(user: Viewer) -> QuerySet[Community]:
     """Communities whose existence the user may know of: listed ones, and any they are
-    in, invited to or have asked to join. Site admins see all."""
-    if not user.is_authenticated:
-        return Community.objects.none()
+    in, invited to or have asked to join. Site admins see all. Visitors who are not
+    signed in: the communities open to the public."""
     return Community.objects.filter(access_of(user).where("knows"))
 
 
 def communities_readable_by(user: Viewer) -> QuerySet[Community]:
     """Communities whose discussions the user may read: members (not sponsors by that
     role alone) everywhere they are active, anyone signed in where the community opens
-    its content to all and lists itself. Site admins read all."""
-    if not user.is_authenticated:
-        return Community.objects.none()
+    its content to all and lists itself. Site admins read all. Visitors who are not
+    signed in: the communities open to the public."""
     return Community.objects.filter(access_of(user).where("reads"))
 
 
@@ -416,3 +430,35 @@ def can_close_proposal(user: Viewer, proposal: CommunityProposal) -> bool:
 def proposal_recipients() -> QuerySet[User]:
     """Who is told of a new proposal: the active site admins."""
     return User.objects.filter(is_staff=True, is_active=True)
+
+
+# --- bylines: who wrote a post, as its readers may see them ------------------------------------
+
+
+def shares_community_exists(viewer_id: int | None, person_ref: str) -> Exists | Value:
+    """The database form of `shares_community` for the person in column `person_ref`
+    of the outer query: active in a community where the viewer is an active member
+    (`Access.member_lists` of a viewer who is not a site admin; site admins see every
+    field anyway). False for anonymous visitors. Held equal to `shares_community` by
+    tests/test_access_rules.py."""
+    if viewer_id is None:
+        return Value(False)
+    lists = Membership.objects.filter(
+        user_id=viewer_id, state=Membership.State.ACTIVE, role__gte=Role.MEMBER
+    ).values("community_id")
+    return Exists(
+        Membership.objects.filter(
+            user_id=OuterRef(person_ref), state=Membership.State.ACTIVE, community_id__in=lists
+        )
+    )
+
+
+def active_role_subquery(person_ref: str, community: Any) -> Subquery:
+    """The active role of the person in column `person_ref` in the community (a column
+    reference such as `OuterRef("community_id")`, or an id), or NULL: for the role
+    badge next to an author's name, which every reader of the post may see."""
+    return Subquery(
+        Membership.objects.filter(
+            user_id=OuterRef(person_ref), community_id=community, state=Membership.State.ACTIVE
+        ).values("role")[:1]
+    )

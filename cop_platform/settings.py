@@ -347,6 +347,8 @@ EMAIL_FILE_PATH = str(VAR_DIR / "mail")
 LANGUAGE_CODE = env.str("DJANGO_LANGUAGE_CODE", default="nl")
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# One date format per language ("1 dec. 2026" / "1 Dec 2026"): cop_platform/formats.
+FORMAT_MODULE_PATH = ["cop_platform.formats"]
 USE_I18N = True
 TIME_ZONE = env.str("DJANGO_TIME_ZONE", default="Europe/Amsterdam")
 USE_TZ = True
@@ -491,6 +493,8 @@ COP_RATE_LIMITS = {
     "proposal": "3/d",
     "export": "3/d",
     "erasure": "10/h",
+    # Pages of communities open to the public, per address, for visitors not signed in.
+    "public_read": "120/m",
     **env.dict("COP_RATE_LIMITS", default={}),
 }
 RATELIMIT_USE_CACHE = "default"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", views.home_view, name="home"),
     path("health/", views.health_view, name="health"),
     path("privacy/", views.privacy_view, name="privacy"),
+    path("manifest.webmanifest", views.manifest_view, name="manifest"),
     path("accounts/", include("allauth.urls")),
     path("account/", include("members.urls")),
     path("communities/", include("communities.urls")),

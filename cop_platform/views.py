@@ -8,11 +8,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from communities.selectors.communities import community_list_for_member
-from discussions.selectors.threads import thread_list_recent
+from discussions.permissions import communities_to_ask_in
+from discussions.selectors.threads import home_feed
 
 logger = logging.getLogger(__name__)
 
@@ -22,11 +28,52 @@ logger = logging.getLogger(__name__)
 def home_view(request: HttpRequest) -> HttpResponse:
     context = {}
     if request.user.is_authenticated:
+        mine = list(community_list_for_member(request.user))
         context = {
-            "my_communities": community_list_for_member(request.user),
-            "recent_threads": thread_list_recent(request.user, limit=10),
+            "my_communities": mine,
+            "ask_in": communities_to_ask_in(request.user, mine),
+            "recent_threads": home_feed(request.user, limit=10),
         }
     return render(request, "home.html", context)
+
+
+# The colour of the browser's bar and of the installed app's splash screen: the site's
+# ink colour, as in the icons (static/img/icon-*.png, drawn after favicon.svg).
+THEME_COLOUR = "#1b1f24"
+
+
+@login_not_required
+@require_GET
+def manifest_view(request: HttpRequest) -> HttpResponse:
+    """The web app manifest, so a phone can add the site to its home screen: in the
+    visitor's language, with the configured site name, the content type browsers ask
+    for, and cached for a day (it names static files, which carry their own hashes)."""
+    manifest = {
+        "name": settings.COP_SITE_NAME,
+        "short_name": settings.COP_SITE_NAME[:12],
+        "description": _("Communities of practice: ask, answer and learn from peers."),
+        "lang": get_language(),
+        "start_url": reverse("home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": THEME_COLOUR,
+        "icons": [
+            {"src": static("img/favicon.svg"), "sizes": "any", "type": "image/svg+xml"},
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("img/icon-maskable-512.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    response = JsonResponse(manifest, content_type="application/manifest+json")
+    patch_cache_control(response, public=True, max_age=24 * 60 * 60)
+    patch_vary_headers(response, ["Accept-Language", "Cookie"])
+    return response
 
 
 @login_not_required

@@ -38,6 +38,7 @@ DEMO_HOOKS: tuple[str, ...] = (
     "facilitation.demo_act.load_demo",
     "cop_platform.demo_email.load_demo",
     "facilitation.demo_data.load_demo",
+    "communities.demo_data.load_demo",
 )
 
 

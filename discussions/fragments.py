@@ -36,6 +36,7 @@ from django.core.cache import cache as fragment_cache
 from django.template import loader
 from django.template.loader_tags import IncludeNode
 from django.utils import timezone
+from django.utils.formats import iter_format_modules
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -109,6 +110,11 @@ def _release_digest() -> str:
     for path in _catalogue_files():
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
+    # The languages' date formats (settings.FORMAT_MODULE_PATH, then Django's own).
+    for code, _name in settings.LANGUAGES:
+        for module in iter_format_modules(code):
+            if module.__file__:
+                digest.update(Path(module.__file__).read_bytes())
     site_url = getattr(settings, "SITE_URL", "")
     release = "|".join([django.get_version(), site_url, _static_manifest(), *post_url_patterns()])
     digest.update(release.encode())
@@ -274,6 +280,7 @@ def reply_card_context(
         "hidden": reply.is_hidden,
         "is_accepted": accepted,
         "author": reply.author_name,  # type: ignore[attr-defined]
+        "by": getattr(reply, "byline", None),
         "created_at": reply.created_at,
         "edited": reply.edited_at is not None,
         "body_html": reply.body_html,
@@ -336,6 +343,8 @@ def thread_row_context(thread: Thread, *, show_community: bool) -> dict[str, Any
         "show_community": show_community,
         "community": thread.community.name if show_community else "",
         "author": thread.author.name if thread.author else "",
+        "by": getattr(thread, "byline", None),
+        "latest_reply_by": getattr(thread, "latest_reply_by", ""),
         "last_activity_at": thread.last_activity_at,
         "reply_count": thread.reply_count,
         "reaction_count": thread.reaction_count,

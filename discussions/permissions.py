@@ -26,8 +26,10 @@ from communities.permissions import (
     Access,
     Role,
     access_of,
+    can_join,
     can_manage_community,
     can_read_community,
+    can_request_to_join,
     communities_readable_by,
     community_readers,
     is_site_admin,
@@ -89,10 +91,9 @@ def reply_visible_q(access: Access, prefix: str = "") -> Q:
 
 
 def threads_visible_to(user: Viewer) -> QuerySet[Thread]:
-    """Threads the user may read: in readable communities; deleted ones only for
-    moderators, hidden ones for moderators and their authors."""
-    if not user.is_authenticated:
-        return Thread.objects.none()
+    """Threads the user may read: in readable communities (for visitors who are not
+    signed in, those open to the public); deleted ones only for moderators, hidden ones
+    for moderators and their authors."""
     return Thread.objects.filter(thread_visible_q(access_of(user)))
 
 
@@ -106,8 +107,6 @@ def can_read_thread(user: Viewer, thread: Thread) -> bool:
 
 def replies_visible_to(user: Viewer) -> QuerySet[Reply]:
     """Replies in threads the user may read, with the same rules for deleted/hidden."""
-    if not user.is_authenticated:
-        return Reply.objects.none()
     return Reply.objects.filter(reply_visible_q(access_of(user)))
 
 
@@ -175,8 +174,6 @@ def get_reply_for_user_or_404(user: Viewer, reply_id: int) -> Reply:
 
 def attachments_visible_to(user: Viewer) -> QuerySet[Attachment]:
     """Attachments of the threads and replies the user may read (same rules)."""
-    if not user.is_authenticated:
-        return Attachment.objects.none()
     access = access_of(user)
     on_thread = Q(thread__isnull=False) & thread_visible_q(access, "thread__")
     on_reply = Q(reply__isnull=False) & reply_visible_q(access, "reply__")
@@ -220,6 +217,13 @@ def can_start_thread(user: Viewer, community: Community, kind: str = Thread.Kind
     return role >= Role.MEMBER and not is_muted(user, community)
 
 
+def communities_to_ask_in(user: Viewer, communities: list[Community]) -> list[Community]:
+    """Of these communities, those where the user may start a question (the home's ask
+    button); a mute is checked by the form itself, so no query per community here."""
+    access = access_of(user)
+    return [community for community in communities if access.has("posts", community.pk)]
+
+
 def can_reply(user: Viewer, thread: Thread) -> bool:
     if thread.is_deleted:
         return False
@@ -229,6 +233,18 @@ def can_reply(user: Viewer, thread: Thread) -> bool:
         return False
     muted = getattr(thread, "viewer_is_muted", None)
     return not (is_muted(user, thread.community) if muted is None else muted)
+
+
+def join_call(user: Viewer, community: Community) -> str:
+    """What a reader who may not post is invited to do to answer: "login" (visitors
+    reading along), "join" or "request" (signed-in people who may), or nothing."""
+    if not user.is_authenticated:
+        return "login"
+    if can_join(user, community):
+        return "join"
+    if can_request_to_join(user, community):
+        return "request"
+    return ""
 
 
 def can_edit_post(user: Viewer, post: Thread | Reply) -> bool:

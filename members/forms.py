@@ -3,7 +3,8 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from members.models import TIME_ZONE_CHOICES, User
+from members.models import User
+from members.timezones import time_zone_choices
 
 
 class SignupForm(forms.Form):
@@ -24,9 +25,15 @@ class AccountForm(forms.Form):
     language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
     time_zone = forms.ChoiceField(
         label=_("Time zone"),
-        choices=TIME_ZONE_CHOICES,
+        choices=time_zone_choices,
         help_text=_("Dates and times are shown in this zone."),
     )
+
+    def __init__(self, *args: object, current_time_zone: str = "", **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        # The short list, plus the person's own zone if they chose one outside it.
+        field = self.fields["time_zone"]
+        field.choices = time_zone_choices(current_time_zone)  # type: ignore[attr-defined]
 
 
 class EraseForm(forms.Form):

@@ -43,6 +43,8 @@ The rules today:
   meetings' RSVP links), per address, GET and POST alike: they need no session.
 - ``calendar_feed``: fetches of a personal calendar feed, per address.
 - ``value_tap``: reserved for value taps.
+- ``public_read``: pages of communities open to the public, per address, for visitors
+  who are not signed in.
 
 The daily cap for the newest members of a community is one of these rules too, but it
 counts stored posts (per community, exact, with the time posting opens again) instead of

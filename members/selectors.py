@@ -104,3 +104,62 @@ def profile_visibility_summary(person: User) -> list[tuple[str, str]]:
         (str(_FIELD_LABELS[name]), str(levels[field_visibility_of(person, name)]))
         for name in PROFILE_FIELDS
     ]
+
+
+# --- bylines ---------------------------------------------------------------------------------
+
+# Initials avatars take one of this many colours (CSS classes avatar-c0 ... avatar-c7),
+# fixed per person so someone keeps their colour across pages.
+AVATAR_COLOURS = 8
+
+
+def initials(name: str) -> str:
+    """One or two capital letters for an initials avatar: first and last word."""
+    words = [word for word in name.replace(".", " ").replace("_", " ").split() if word[0].isalnum()]
+    if not words:
+        return "?"
+    letters = words[0][0] + (words[-1][0] if len(words) > 1 else "")
+    return letters.upper()
+
+
+def byline_for_viewer(
+    viewer: Viewer,
+    *,
+    person_id: int | None,
+    name: str,
+    avatar_name: str,
+    organization: str,
+    field_visibility: object,
+    shares_community: bool,
+    role_label: str = "",
+) -> dict[str, object]:
+    """Who wrote a post, as plain values (cached fragments are keyed on them): the
+    name, initials and colour, the photo's version and the organisation only where the
+    viewer may see them (`members.permissions`), and the role badge. A photo needs a
+    viewer who may see the person at all (a shared community), since its address
+    answers 404 to anyone else."""
+    if person_id is None:
+        return {
+            "id": None,
+            "name": "",
+            "initials": "?",
+            "colour": 0,
+            "photo": "",
+            "org": "",
+            "role": "",
+        }
+    person = User(pk=person_id, field_visibility=field_visibility or {})
+    person.avatar.name = avatar_name or ""
+    visible = visible_profile_fields(person, viewer, shares_community=shares_community)
+    sees_person = shares_community or (
+        viewer.is_authenticated and (viewer.pk == person_id or viewer.is_staff)
+    )
+    return {
+        "id": person_id,
+        "name": name,
+        "initials": initials(name),
+        "colour": person_id % AVATAR_COLOURS,
+        "photo": avatar_version(person) if "avatar" in visible and sees_person else "",
+        "org": organization if "organization" in visible else "",
+        "role": role_label,
+    }

@@ -18,7 +18,7 @@ from members.types import AuthenticatedHttpRequest
 def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     if request.method == "POST":
-        form = AccountForm(request.POST)
+        form = AccountForm(request.POST, current_time_zone=user.time_zone)
         if form.is_valid():
             user_update_preferences(user=user, **form.cleaned_data)
             translation.activate(user.language)
@@ -38,7 +38,8 @@ def account_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "display_name": user.display_name,
                 "language": user.language,
                 "time_zone": user.time_zone,
-            }
+            },
+            current_time_zone=user.time_zone,
         )
     # Single sign-on exists only when configured (COP_OIDC_SERVER_URL).
     sso_enabled = apps.is_installed("allauth.socialaccount")

@@ -26,6 +26,7 @@ from communities.permissions import (
     community_readers,
     people_visible_to,
     shares_community,
+    shares_community_exists,
 )
 from discussions.models import Attachment, KnowledgePage, Notification, Reply, Thread
 from discussions.permissions import (
@@ -223,12 +224,24 @@ def test_every_check_answers_as_its_queryset(setting: str) -> None:
                 )
             if not viewer.is_staff:  # site admins see everyone, sharing nothing
                 visible_people = _ids(people_visible_to(viewer))
+                # The bylines' form of the same rule, one column per person.
+                sharing = dict(
+                    User.objects.annotate(
+                        shares=shares_community_exists(viewer.pk, "pk")
+                    ).values_list("pk", "shares")
+                )
                 for person in people:
                     check(
                         f"sees {person.pk}",
                         persona,
                         shares_community(viewer, person),
                         person.pk in visible_people,
+                    )
+                    check(
+                        f"shares a community with {person.pk} (byline)",
+                        persona,
+                        shares_community(viewer, person),
+                        sharing[person.pk],
                     )
             lists = {c.pk for c in communities if can_view_member_list(viewer, c)}
             assert lists <= readable or viewer.is_staff
@@ -244,7 +257,8 @@ def test_the_access_loaded_with_the_user_is_the_one_read_apart(setting: str) -> 
     world = _build_world(setting)
     for persona, user in world.people.items():
         if user is None:
-            assert access_of(AnonymousUser()).reads == frozenset()
+            public = {world.community.pk} if setting == "public_readable" else set()
+            assert access_of(AnonymousUser()).reads == public
             continue
         loaded = ModelBackend().get_user(user.pk)
         assert loaded is not None
@@ -254,3 +268,56 @@ def test_the_access_loaded_with_the_user_is_the_one_read_apart(setting: str) -> 
             assert getattr(with_user, right) == getattr(read_apart, right), (persona, right)
         assert with_user.everything == read_apart.everything == user.is_staff
         assert isinstance(with_user, Access)
+
+
+# --- reading along without signing in ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("fields", "public"),
+    [
+        ({"visibility": "public"}, True),
+        ({"visibility": "public", "is_listed": False}, False),
+        ({"visibility": "signed_in"}, False),
+        ({"visibility": "members"}, False),
+        ({"visibility": "public", "is_confidential": True}, False),  # the service refuses
+    ],
+)
+def test_visitors_read_along_only_in_listed_public_communities(
+    fields: dict[str, object], public: bool
+) -> None:
+    world = _build_world("open_members_only")
+    community = world.community
+    facilitator = world.people["facilitator"]
+    assert facilitator is not None
+    from communities.services.communities import community_update
+
+    community_update(community=community, by=facilitator, **fields)
+    community.refresh_from_db()
+    visitor = AnonymousUser()
+    access = access_of(visitor)
+    assert (community.pk in access.reads) is public
+    assert (community.pk in access.knows) is public
+    # Nothing else, wherever they read: no posting, no members list, no people.
+    assert access.posts == access.moderates == access.manages == access.member_lists == set()
+    assert not people_visible_to(visitor).exists()
+    assert (world.thread.pk in _ids(threads_visible_to(visitor))) is public
+    assert can_read_thread(visitor, world.thread) is public
+    # The other community (members only) stays closed.
+    assert Community.objects.get(slug="o").pk not in access.reads
+
+
+def test_the_database_refuses_a_confidential_community_open_to_the_public() -> None:
+    from django.db import IntegrityError, transaction
+
+    world = _build_world("invite_confidential")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Community.objects.filter(pk=world.community.pk).update(visibility="public")
+
+
+def test_a_visitor_s_access_is_read_once_per_request(django_assert_num_queries) -> None:
+    _build_world("public_readable")
+    visitor = AnonymousUser()
+    with django_assert_num_queries(1):
+        access_of(visitor)
+        access_of(visitor)

@@ -65,6 +65,9 @@ SETTINGS: dict[str, dict[str, Any]] = {
     "open_members_only": {"join_policy": "open", "visibility": "members"},
     "approval": {"join_policy": "approval", "visibility": "members"},
     "invite_confidential": {"join_policy": "invite", "is_listed": False, "is_confidential": True},
+    # Everyone may read along without signing in: the thread list, threads and their
+    # attachments open to anonymous visitors; everything else still asks them to log in.
+    "public_readable": {"join_policy": "open", "visibility": "public"},
 }
 LOGIN = 302  # anonymous visitors are sent to the login page
 
@@ -124,8 +127,13 @@ class Facts:
         return (
             self.admin
             or self.persona in {"member", "core_member", "facilitator"}
-            or self.setting == "open_readable"
+            or self.setting in {"open_readable", "public_readable"}
         )
+
+    @property
+    def reads_without_login(self) -> bool:
+        """An anonymous visitor reading along: only where the community is public."""
+        return self.anonymous and self.setting == "public_readable"
 
     @property
     def manages(self) -> bool:
@@ -171,7 +179,7 @@ def _manages(get: int | set[int], post: int | set[int]) -> Expectation:
 def _join(f: Facts) -> tuple[int | set[int], int | set[int]]:
     can = (
         f.knows
-        and f.setting in {"open_readable", "open_members_only"}
+        and f.setting in {"open_readable", "open_members_only", "public_readable"}
         and not f.active
         and f.persona != "removed"  # back only by invitation
     )
@@ -208,6 +216,22 @@ def _thread(f: Facts) -> tuple[int | set[int], int | set[int]]:
     if f.anonymous:
         return LOGIN, LOGIN
     return (200 if f.reads else 404), 405
+
+
+def _thread_public(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # As `_thread`, and anonymous visitors read along where the community is public;
+    # elsewhere they are sent to log in, the same for every address. A POST is refused
+    # as a method (405) before anything is looked up.
+    if f.anonymous:
+        return (200 if f.reads_without_login else LOGIN), 405
+    return _thread(f)
+
+
+def _reads_public(f: Facts) -> tuple[int | set[int], int | set[int]]:
+    # The thread list: as `_reads`, and open to anonymous visitors where it is public.
+    if f.anonymous:
+        return (200 if f.reads_without_login else LOGIN), 405
+    return _reads(f)
 
 
 def _sees_member(f: Facts) -> tuple[int | set[int], int | set[int]]:
@@ -354,6 +378,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "home": _public(200, 405),
     "health": _public(200, 405),
     "privacy": _public(200, 405),
+    "manifest": _public(200, 405),
     "bench-hello": _signed_in(200, 405),
     "members:account": _signed_in(200, 200),
     "members:language-set": _public(405, 302),
@@ -393,8 +418,8 @@ EXPECTATIONS: dict[str, Expectation] = {
     "communities:person": _sees_member,
     "communities:person-avatar": _signed_in(404, 405),  # the member has no photo
     "communities:members": _member_list,
-    "discussions:thread-list": _reads,
-    "discussions:thread": _thread,
+    "discussions:thread-list": _reads_public,
+    "discussions:thread": _thread_public,
     "discussions:search": _signed_in(200, 405),
     "discussions:feed": _signed_in(200, 405),
     "discussions:thread-create": lambda f: (
@@ -417,7 +442,7 @@ EXPECTATIONS: dict[str, Expectation] = {
     "discussions:reply-react": _in_thread(_contributes, 405, 400),
     "discussions:answer-accept": _in_thread(_moderates, 405, 302),
     # Like the thread itself: 404 (never 403) for anyone who may not read it.
-    "discussions:attachment-download": _thread,
+    "discussions:attachment-download": _thread_public,
     "discussions:notifications": _signed_in(200, 405),
     "discussions:notification-read-all": _signed_in(405, 302),
     # The world holds no notification of anyone's: the id names nothing, for everyone.

@@ -356,7 +356,7 @@ def search(
     number = min(max(page, 1), MAX_PAGE)
     number = number if number <= paginator.num_pages else 1
     start = (number - 1) * PAGE_SIZE
-    object_list = hits(ranked[start : start + PAGE_SIZE], folded)
+    object_list = hits(ranked[start : start + PAGE_SIZE], folded, user)
     return SearchResults(
         query=query,
         searchable=True,

@@ -24,6 +24,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from discussions.bylines import byline, byline_annotations
 from discussions.models import Attachment, Reply, Thread
 from discussions.permissions import (
     can_read_thread,
@@ -72,10 +73,13 @@ def _thread_query(thread_id: int, user: Viewer, now: datetime) -> QuerySet[Threa
     if user.is_authenticated:
         annotations.update(
             my_reaction_kinds=reaction_kinds("thread", user),
+            **byline_annotations(cast(int, user.pk)),
             viewer_is_muted=muted_annotation(user, now),
             **viewer_level_annotations(cast(User, user)),
             **reader_state(user),
         )
+    else:
+        annotations.update(byline_annotations(None))
     # No visibility subqueries: can_read_thread decides from the viewer's access.
     return (
         Thread.objects.filter(pk=thread_id)
@@ -105,10 +109,16 @@ def thread_get_for_page(user: Viewer, thread_id: int) -> Thread:
     if thread is None or not can_read_thread(user, thread):
         raise Http404  # one answer for missing and not readable alike
     decorate(thread)
+    author = thread.author
+    thread.byline = byline(  # type: ignore[attr-defined]
+        user, thread, author_id=thread.author_id, name=author.name if author else ""
+    )
     return thread
 
 
-def _reply_query(thread_id: int, user: Viewer, readable: Q | None) -> QuerySet[Reply]:
+def _reply_query(
+    thread_id: int, user: Viewer, readable: Q | None, community_id: int
+) -> QuerySet[Reply]:
     replies = (
         Reply.objects.filter(thread_id=thread_id)
         .defer("body", "search_vector")
@@ -120,6 +130,9 @@ def _reply_query(thread_id: int, user: Viewer, readable: Q | None) -> QuerySet[R
             if readable is None
             else ExpressionWrapper(readable, output_field=BooleanField()),
             reaction_kinds=reaction_kinds("reply"),
+            **byline_annotations(
+                cast(int, user.pk) if user.is_authenticated else None, community=community_id
+            ),
         )
         .order_by("created_at", "pk")
     )
@@ -129,12 +142,17 @@ def _reply_query(thread_id: int, user: Viewer, readable: Q | None) -> QuerySet[R
 
 
 def _prepared_replies(shown: bool) -> PreparedQuery[Reply]:
-    def build(thread_id: int, user_id: int) -> QuerySet[Reply]:
+    def build(thread_id: int, user_id: int, community_id: int) -> QuerySet[Reply]:
         return _reply_query(
-            thread_id, User(pk=user_id), replies_shown_q(user_id) if shown else None
+            thread_id, User(pk=user_id), replies_shown_q(user_id) if shown else None, community_id
         )
 
-    return PreparedQuery(build, thread_id=ID_PLACEHOLDERS[0], user_id=ID_PLACEHOLDERS[1])
+    return PreparedQuery(
+        build,
+        thread_id=ID_PLACEHOLDERS[0],
+        user_id=ID_PLACEHOLDERS[1],
+        community_id=ID_PLACEHOLDERS[2],
+    )
 
 
 # For moderators (every reply visible) and for other readers (`replies_shown_q`).
@@ -147,13 +165,13 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
     tree can keep a placeholder where replies to them hang."""
     readable = reply_readable_in_thread(user, thread)
     rows: list[Reply]
-    values = {"thread_id": thread.pk, "user_id": user.pk}
+    values = {"thread_id": thread.pk, "user_id": user.pk, "community_id": thread.community_id}
     if user.is_authenticated and readable is None:
         rows = _REPLIES_ALL.run(**values)
     elif user.is_authenticated and readable == replies_shown_q(user.pk):
         rows = _REPLIES_SHOWN.run(**values)
     else:
-        rows = list(_reply_query(thread.pk, user, readable))
+        rows = list(_reply_query(thread.pk, user, readable, thread.community_id))
     for reply in rows:
         reply.thread = thread  # permissions read the community through it: no query
         if not reply.is_visible:  # type: ignore[attr-defined]
@@ -163,6 +181,12 @@ def reply_rows_for_thread(user: Viewer, thread: Thread) -> list[Reply]:
             User.name_from(reply.author_display_name, reply.author_email)  # type: ignore[attr-defined]
             if reply.author_id is not None
             else ""
+        )
+        reply.byline = byline(  # type: ignore[attr-defined]
+            user,
+            reply,
+            author_id=reply.author_id if reply.is_visible else None,  # type: ignore[attr-defined]
+            name=reply.author_name,  # type: ignore[attr-defined]
         )
         decorate(reply)
     return rows

@@ -10,11 +10,13 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 
 from communities.models import Community
+from communities.permissions import access_of
+from discussions.bylines import byline, byline_annotations
 from discussions.models import TaggedThread, Thread
-from discussions.permissions import threads_visible_to
+from discussions.permissions import replies_visible_to, threads_visible_to
 from discussions.selectors.annotations import (
     UNSHOWN,
     reader_state,
@@ -50,6 +52,7 @@ from discussions.selectors.thread_page import (
 from discussions.selectors.thread_page import (
     thread_replies as thread_replies,
 )
+from members.models import User
 from members.types import Viewer
 
 LIST_PAGE_SIZE = 25
@@ -73,8 +76,21 @@ def _list_base(user: Viewer) -> QuerySet[Thread]:
         threads_visible_to(user)
         .select_related("author")
         .defer("body", "body_html", *UNSHOWN)
-        .annotate(tag_names=tag_names(), **reader_state(user))
+        .annotate(
+            tag_names=tag_names(),
+            **reader_state(user),
+            **byline_annotations(user.pk if user.is_authenticated else None),
+        )
     )
+
+
+def bylines_attach(user: Viewer, threads: list[Thread]) -> None:
+    """Each listed thread's byline (`thread.byline`), from the columns `_list_base` read."""
+    for thread in threads:
+        author = thread.author
+        thread.byline = byline(  # type: ignore[attr-defined]
+            user, thread, author_id=thread.author_id, name=author.name if author else ""
+        )
 
 
 def thread_list_for_community(
@@ -118,7 +134,37 @@ def thread_feed(user: Viewer) -> QuerySet[Thread]:
 def thread_list_recent(user: Viewer, limit: int = 10) -> list[Thread]:
     """The latest activity across every community the user may read."""
     threads = list(thread_feed(user)[:limit])
+    bylines_attach(user, threads)
     for thread in threads:
+        thread.is_unread = thread_is_unread(thread)  # type: ignore[attr-defined]
+        thread.is_new = thread_is_new(thread)  # type: ignore[attr-defined]
+    return threads
+
+
+def home_feed(user: Viewer, limit: int = 10) -> list[Thread]:
+    """A member's home: the latest activity in the communities they are a member of
+    (not every community they may read: "all discussions" is the feed), each thread
+    with who replied last, in one query."""
+    latest = (
+        replies_visible_to(user).filter(thread_id=OuterRef("pk")).order_by("-created_at", "-pk")
+    )
+    threads: list[Thread] = list(
+        _list_base(user)
+        .select_related("community")
+        # Member of: active at least as a member, the communities whose list they see.
+        .filter(access_of(user).where("member_lists", "community_id"))
+        .annotate(
+            latest_reply_name=Subquery(latest.values("author__display_name")[:1]),
+            latest_reply_email=Subquery(latest.values("author__email")[:1]),
+        )
+        .order_by(*(f"-{name}" for name in SORTS["feed"]))[:limit]
+    )
+    bylines_attach(user, threads)
+    for thread in threads:
+        email = thread.latest_reply_email  # type: ignore[attr-defined]
+        thread.latest_reply_by = (  # type: ignore[attr-defined]
+            User.name_from(thread.latest_reply_name or "", email) if email else ""  # type: ignore[attr-defined]
+        )
         thread.is_unread = thread_is_unread(thread)  # type: ignore[attr-defined]
         thread.is_new = thread_is_new(thread)  # type: ignore[attr-defined]
     return threads
@@ -165,9 +211,15 @@ class ThreadPage:
 
 
 def keyset_page(
-    threads: QuerySet[Thread], *, sort: str, cursor: str = "", size: int = LIST_PAGE_SIZE
+    threads: QuerySet[Thread],
+    *,
+    sort: str,
+    cursor: str = "",
+    size: int = LIST_PAGE_SIZE,
+    viewer: Viewer | None = None,
 ) -> ThreadPage:
-    """One page after the cursor (descending on every field of the sort), in one query."""
+    """One page after the cursor (descending on every field of the sort), in one query.
+    With the `viewer` of a `_list_base` list, each thread gets its byline."""
     fields = SORTS[sort]
     values = decode_cursor(cursor, sort) if cursor else None
     if values is not None:
@@ -178,6 +230,8 @@ def keyset_page(
         threads = threads.filter(after)
     rows = list(threads[: size + 1])
     page = rows[:size]
+    if viewer is not None:
+        bylines_attach(viewer, page)
     for thread in page:
         thread.is_unread = thread_is_unread(thread)  # type: ignore[attr-defined]
         thread.is_new = thread_is_new(thread)  # type: ignore[attr-defined]

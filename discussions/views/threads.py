@@ -8,8 +8,10 @@ same views answer with a partial of the same template and send `Vary: HX-Request
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -19,6 +21,7 @@ from communities.models import Community
 from communities.permissions import (
     can_read_community,
     can_view_member_list,
+    communities_readable_by,
     get_community_for_user_or_404,
 )
 from discussions.forms.threads import (
@@ -44,6 +47,7 @@ from discussions.permissions import (
     can_reply,
     can_start_thread,
     can_view_revisions,
+    join_call,
     reply_rights_in,
 )
 from discussions.selectors.subscriptions import subscription_level
@@ -63,7 +67,7 @@ from discussions.services.posts import (
 )
 from discussions.services.reading import community_mark_visited, thread_mark_read
 from discussions.views.common import vary_on_htmx
-from members.ratelimits import rate_limit
+from members.ratelimits import rate_limit, rate_limit_hit
 from members.types import AuthenticatedHttpRequest
 
 THREAD_PAGE = "discussions/thread_detail.html"
@@ -84,8 +88,37 @@ def _readable_community(request: AuthenticatedHttpRequest, slug: str) -> Communi
     return community
 
 
+# --- reading along without signing in -----------------------------------------------------
+# The thread list and the thread page let visitors in (`login_not_required`) for the
+# communities open to the public; who may read what is still decided by their access
+# (`communities.permissions.Access.anonymous`). Anything else sends them to log in, the
+# same answer for every address, so a link never tells a stranger that a thread exists.
+
+
+def _visitor_may_not_read(request: HttpRequest, readable: bool) -> HttpResponse | None:
+    """For a visitor who is not signed in: the login page unless they may read here, and
+    a count against the reading limit (strangers can trigger these pages)."""
+    if request.user.is_authenticated:
+        return None
+    rate_limit_hit(request, "public_read", key="ip", methods=("GET",))
+    return None if readable else redirect_to_login(request.get_full_path())
+
+
+def _robots(response: HttpResponse, community: Community) -> HttpResponse:
+    """Search engines index a page only where the community opted in."""
+    if not community.is_indexable:
+        response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@login_not_required
 @require_GET
 def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    if not request.user.is_authenticated:
+        found = communities_readable_by(request.user).filter(slug=slug).first()
+        refused = _visitor_may_not_read(request, found is not None)
+        if refused is not None:
+            return refused
     community = _readable_community(request, slug)
     form = ThreadFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
@@ -100,7 +133,7 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         sort=sort,
     )
     cursor = request.GET.get("cursor", "")
-    page = keyset_page(threads, sort=sort, cursor=cursor)
+    page = keyset_page(threads, sort=sort, cursor=cursor, viewer=request.user)
     query = request.GET.copy()
     query.pop("cursor", None)
     context = {
@@ -112,18 +145,26 @@ def thread_list_view(request: AuthenticatedHttpRequest, slug: str) -> HttpRespon
         "filtered": any(filters.get(key) for key in ("kind", "tag", "state", "mine")),
         "tags": tag_suggestions(request.user, community),
         "can_start_thread": can_start_thread(request.user, community),
+        "join_call": join_call(request.user, community),
     }
     if request.htmx and cursor:
-        return vary_on_htmx(render(request, "discussions/thread_list.html#thread-rows", context))
-    if not cursor:
+        response = render(request, "discussions/thread_list.html#thread-rows", context)
+        return _robots(vary_on_htmx(response), community)
+    if not cursor and request.user.is_authenticated:
         community_mark_visited(user=request.user, community=community)
-    return vary_on_htmx(render(request, "discussions/thread_list.html", context))
+    return _robots(
+        vary_on_htmx(render(request, "discussions/thread_list.html", context)), community
+    )
 
 
 @require_GET
 def feed_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     cursor = request.GET.get("cursor", "")
-    context = {"page": keyset_page(thread_feed(request.user), sort="feed", cursor=cursor)}
+    context = {
+        "page": keyset_page(
+            thread_feed(request.user), sort="feed", cursor=cursor, viewer=request.user
+        )
+    }
     template = "discussions/feed.html#thread-rows" if request.htmx and cursor else None
     return vary_on_htmx(render(request, template or "discussions/feed.html", context))
 
@@ -250,16 +291,31 @@ def _thread_context(
             for link in getattr(thread, "knowledge_links", None) or []
         ],
         "can_edit_knowledge": can_edit_knowledge(user, thread.community),
+        # Readers who are not signed in get no notification settings, only the call to join.
+        "can_subscribe": user.is_authenticated,
+        "join_call": "" if rights["can_reply"] else join_call(user, thread.community),
+        "robots_noindex": not thread.community.is_indexable,
     }
 
 
+@login_not_required
 @require_GET
 def thread_detail_view(request: AuthenticatedHttpRequest, thread_id: int) -> HttpResponse:
+    if not request.user.is_authenticated:
+        try:
+            thread = thread_get_for_page(request.user, thread_id)
+        except Http404:
+            thread = None
+        refused = _visitor_may_not_read(request, thread is not None)
+        if refused is not None or thread is None:
+            return refused or redirect_to_login(request.get_full_path())
+        context = _thread_context(request, thread, page_number=_page_number(request))
+        return _robots(render(request, THREAD_PAGE, context), thread.community)
     thread = thread_get_for_page(request.user, thread_id)
     context = _thread_context(request, thread, page_number=_page_number(request))
     thread_mark_read(user=request.user, thread=thread)
     notifications_mark_thread_read(user=request.user, thread=thread)
-    return render(request, THREAD_PAGE, context)
+    return _robots(render(request, THREAD_PAGE, context), thread.community)
 
 
 def thread_partial(

@@ -525,7 +525,7 @@ def test_no_marker_leaves_the_confidential_community(
     # facilitator (the console and the notes are theirs alone; the personas outside then
     # ask for those addresses too). One collection each: a page shows each person their
     # own (their value log, say), so one would overwrite the other's.
-    insiders = []
+    insiders: list[Collected] = []
     for insider in (w.colleague, w.member, w.facilitator):
         seen = Collected()
         client = Client()
