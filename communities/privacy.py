@@ -7,7 +7,15 @@ addressed to them."""
 
 from django.db.models import Q
 
-from communities.models import AuditEvent, Invitation, Membership, StageChange
+from communities.models import (
+    AuditEvent,
+    CommunityProposal,
+    Invitation,
+    Membership,
+    ProposalEvent,
+    ProposalSupport,
+    StageChange,
+)
 from members.models import User
 from members.privacy import Row, register_exporter
 
@@ -74,7 +82,47 @@ def invitation_rows(user: User) -> list[Row]:
     ]
 
 
+def proposal_rows(user: User) -> list[Row]:
+    """Communities the person proposed, supported, or decided on as a site admin."""
+    return [
+        *(
+            {"record": "proposed", **row}
+            for row in CommunityProposal.objects.filter(proposer=user)
+            .order_by("pk")
+            .values("name", "focus", "urgency", "member_value", "who_else", "state", "created_at")
+        ),
+        *(
+            {"record": "would_join", **row}
+            for row in ProposalSupport.objects.filter(user=user)
+            .order_by("pk")
+            .values("proposal__name", "created_at")
+        ),
+        *(
+            {"record": "decided", **row}
+            for row in CommunityProposal.objects.filter(decided_by=user)
+            .order_by("pk")
+            .values("name", "state", "decided_at")
+        ),
+        *(
+            {"record": "proposal_action", **row}
+            for row in ProposalEvent.objects.filter(actor=user)
+            .order_by("pk")
+            .values("proposal__name", "action", "created_at")
+        ),
+    ]
+
+
 def register() -> None:
+    register_exporter(
+        "community_proposals",
+        fields=[
+            "communities.CommunityProposal.proposer",
+            "communities.CommunityProposal.decided_by",
+            "communities.ProposalSupport.user",
+            "communities.ProposalEvent.actor",
+        ],
+        rows=proposal_rows,
+    )
     register_exporter(
         "memberships",
         fields=["communities.Membership.user"],

@@ -8,7 +8,8 @@ class FacilitationConfig(AppConfig):
 
     def ready(self) -> None:
         # Services enqueue tasks by name (members.queue): register them in every process.
-        from facilitation import emails, tasks  # noqa: F401
+        from facilitation import emails, privacy, tasks  # noqa: F401
 
         # The outbox renders the console's personal emails at send time by kind.
         emails.register()
+        privacy.register()

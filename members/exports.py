@@ -3,6 +3,7 @@ the account, its addresses, its profile tags and photo, and its privacy audit.""
 
 from collections.abc import Iterable
 
+from django.apps import apps
 from django.db.models.fields.files import FieldFile
 
 from members.models import DataExport, PrivacyEvent, User
@@ -54,7 +55,36 @@ def privacy_rows(user: User) -> list[Row]:
     ]
 
 
+def sign_in_rows(user: User) -> list[Row]:
+    """How the person signs in besides the emailed code: their second factors (the
+    kind and dates, never a secret or a recovery code) and linked organisation
+    accounts (the provider and the id it gave, not the raw claims)."""
+    from allauth.mfa.models import Authenticator
+
+    rows: list[Row] = [
+        {"record": "second_factor", **row}
+        for row in Authenticator.objects.filter(user=user)
+        .order_by("pk")
+        .values("type", "created_at", "last_used_at")
+    ]
+    if apps.is_installed("allauth.socialaccount"):  # only when SSO is configured
+        from allauth.socialaccount.models import SocialAccount
+
+        rows += [
+            {"record": "organisation_sign_in", **row}
+            for row in SocialAccount.objects.filter(user=user)
+            .order_by("pk")
+            .values("provider", "uid", "date_joined", "last_login")
+        ]
+    return rows
+
+
 def register() -> None:
+    register_exporter(
+        "sign_in",
+        fields=["mfa.Authenticator.user", "socialaccount.SocialAccount.user"],
+        rows=sign_in_rows,
+    )
     register_exporter(
         "account",
         fields=[
