@@ -47,7 +47,7 @@ done = function(summary, latency, requests)
 end
 """
 # Pages with more queries than the default, each constant in the data size and pinned
-# by its tests: the thread pages; the console (tests/facilitation pin 11, plus the act
+# by its tests: the thread pages; the console (tests/facilitation pin 13 with the act
 # side's panel); the dashboard, which reads each of its tables in one aggregate query
 # plus two prefetches for the stories shown (tests/value_cycles/test_dashboard.py), as
 # do its print view and CSV.

@@ -101,8 +101,9 @@ def test_the_home_links_the_console_for_those_who_may_open_it(
 # --- bounded queries -------------------------------------------------------------------------
 
 # session, user (with the viewer's access), community, weekly activity, posts per author,
-# members, attention counts, open threads, meetings, proposals, answer candidates
-CONSOLE_QUERIES = 11
+# members, attention counts, open threads, meetings, proposals, answer candidates, and
+# the act side's panel: the latest note, the playbook's ticks
+CONSOLE_QUERIES = 13
 # session, user, the communities with every figure
 OVERVIEW_QUERIES = 3
 

@@ -32,6 +32,7 @@ def _made_export(user: User, capture) -> DataExport:
 
 
 def test_the_page_offers_an_export_and_the_erasure(member: User) -> None:
+    User.objects.filter(pk=member.pk).update(language="en")  # a member's own language wins
     client = signed_in(member)
     html = client.get(PAGE, headers={"accept-language": "en"}).content.decode()
     assert "Make an export" in html
@@ -159,6 +160,7 @@ def test_exports_are_rate_limited(
 
 
 def test_erasure_asks_for_the_address_first(member: User) -> None:
+    User.objects.filter(pk=member.pk).update(language="en")  # a member's own language wins
     client = signed_in(member)
     url = reverse("members:member-erase")
     html = client.get(url, headers={"accept-language": "en"}).content.decode()
