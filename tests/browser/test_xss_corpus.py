@@ -8,13 +8,13 @@ dialog listener catches what slips past the init script. Many payloads share one
 (long fields hold the whole corpus; short fields as much of it as a few rows hold). A
 positive control proves the listeners fire.
 
-Marked `browser` (it runs with the other Chromium tests; `-m "not browser"` skips it).
+It lives with the other Chromium tests and shares their one browser (two Playwright
+drivers in one process collide); `-m "not browser"` skips it.
 """
 
 import base64
 import json
 import re
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,7 +39,7 @@ from meetings.services.meetings import agenda_item_add, meeting_create
 from meetings.services.outputs import output_add
 from meetings.services.proposals import proposal_create
 from members.models import User
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE_VIEWPORT
+from tests.browser.conftest import PHONE_VIEWPORT
 from tests.factories import UserFactory, set_profile
 from value_cycles.models import Cycle, Tier, ValueStory
 from value_cycles.services.events import EventTexts, value_event_record
@@ -380,20 +380,6 @@ def _pages(world: dict[str, Any]) -> dict[str, list[str]]:
     }
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator["Browser"]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} not found")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
-
-
 def _open(browser: "Browser", live_server: Any, user: User | None) -> "Page":
     context = browser.new_context(viewport=PHONE_VIEWPORT, locale="nl-NL", base_url=live_server.url)
     context.set_default_timeout(15_000)
@@ -444,10 +430,10 @@ def _visit(page: "Page", url: str) -> dict[str, list[str]]:
 
 
 def test_the_listeners_fire_on_a_page_where_a_payload_runs(
-    chromium: "Browser", live_server: Any
+    browser: "Browser", live_server: Any
 ) -> None:
     """The positive control: the same recording, on a page without our CSP or escaping."""
-    page = _open(chromium, live_server, None)
+    page = _open(browser, live_server, None)
     payload = PAYLOADS[0]  # <svg onload=__xss(1)>
     page.goto(f"data:text/html,{payload}<script>alert(7)</script><a href=javascript:x>x</a>")
     page.wait_for_timeout(50)
@@ -456,14 +442,14 @@ def test_the_listeners_fire_on_a_page_where_a_payload_runs(
     page.context.close()
 
 
-def test_no_stored_payload_runs_anywhere(chromium: "Browser", live_server: Any) -> None:
+def test_no_stored_payload_runs_anywhere(browser: "Browser", live_server: Any) -> None:
     assert len(PAYLOADS) >= 250
     fields = Fields()
     world = _store(fields)
     failures = []
     visited = 0
     for who, urls in _pages(world).items():
-        page = _open(chromium, live_server, world[who])
+        page = _open(browser, live_server, world[who])
         for url in urls:
             seen = _visit(page, url)
             visited += 1
@@ -472,7 +458,7 @@ def test_no_stored_payload_runs_anywhere(chromium: "Browser", live_server: Any) 
                     failures.append(f"{who} {url} {what}: {found[:5]}")
         page.context.close()
     # The HTML emails too, loaded as they are (no CSP helps a mail client).
-    page = _open(chromium, live_server, None)
+    page = _open(browser, live_server, None)
     emails = [
         str(html)
         for message in mail.outbox
