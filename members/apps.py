@@ -12,8 +12,14 @@ class MembersConfig(AppConfig):
 
         exports.register()
 
-        from allauth.mfa.signals import authenticator_added
+        from allauth.mfa import signals as mfa_signals
 
-        from members.receivers import authenticator_app_confirmed
+        from members.receivers import authenticator_app_confirmed, authenticator_change_audited
 
-        authenticator_added.connect(authenticator_app_confirmed, dispatch_uid="members.mfa")
+        mfa_signals.authenticator_added.connect(
+            authenticator_app_confirmed, dispatch_uid="members.mfa"
+        )
+        for change in ("added", "removed", "reset"):
+            getattr(mfa_signals, f"authenticator_{change}").connect(
+                authenticator_change_audited, dispatch_uid=f"members.mfa_audit_{change}"
+            )

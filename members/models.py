@@ -225,15 +225,19 @@ class DataExport(models.Model):
 
 
 class PrivacyEvent(models.Model):
-    """The audit of exports and erasures, for site admins: who (an account number,
-    not a foreign key, so the row outlives the account it names) and when. It holds
-    no personal content: after an erasure the number names nobody."""
+    """The audit of an account's sensitive changes, for site admins: exports,
+    erasures and second factors added, removed or renewed. Who (an account number, not
+    a foreign key, so the row outlives the account it names) and when. It holds no
+    personal content: after an erasure the number names nobody."""
 
     class Kind(models.TextChoices):
         EXPORT_REQUESTED = "export_requested", _("Export requested")
         EXPORT_READY = "export_ready", _("Export made")
         EXPORT_DOWNLOADED = "export_downloaded", _("Export downloaded")
         ERASED = "erased", _("Account erased")
+        SECOND_FACTOR_ADDED = "mfa_added", _("Second factor added")
+        SECOND_FACTOR_REMOVED = "mfa_removed", _("Second factor removed")
+        RECOVERY_CODES_RENEWED = "mfa_codes_renewed", _("Recovery codes renewed")
 
     kind = models.CharField(_("what"), max_length=20, choices=Kind.choices)
     account_id = models.PositiveBigIntegerField(_("account number"))

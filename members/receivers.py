@@ -8,7 +8,7 @@ from allauth.account.internal.flows.login import record_authentication
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
 
-from members.models import User
+from members.models import PrivacyEvent, User
 
 
 def authenticator_app_confirmed(
@@ -22,3 +22,20 @@ def authenticator_app_confirmed(
     record_authentication(
         request, user, "mfa", id=authenticator.pk, type="totp", reauthenticated=True
     )
+
+
+def authenticator_change_audited(
+    *, signal: Any, user: User, authenticator: Authenticator, **_: Any
+) -> None:
+    """A second factor added, removed or renewed goes into the account audit that site
+    admins read (the kind of change only: never a secret or a code)."""
+    from allauth.mfa import signals
+
+    from members.services.privacy import account_event_record
+
+    kind = {
+        signals.authenticator_added: PrivacyEvent.Kind.SECOND_FACTOR_ADDED,
+        signals.authenticator_removed: PrivacyEvent.Kind.SECOND_FACTOR_REMOVED,
+        signals.authenticator_reset: PrivacyEvent.Kind.RECOVERY_CODES_RENEWED,
+    }[signal]
+    account_event_record(user=user, kind=kind)

@@ -201,3 +201,9 @@ def member_erase(*, user: User, by: User, remove_posts: bool = False) -> Privacy
     user.delete()
     transaction.on_commit(lambda: _files_delete(storage, names))
     return event
+
+
+def account_event_record(*, user: User, kind: str) -> PrivacyEvent:
+    """One row of the account audit (PrivacyEvent.Kind), for changes made outside our
+    services: allauth's second-factor pages (members.receivers)."""
+    return PrivacyEvent.objects.create(kind=kind, account_id=user.pk)

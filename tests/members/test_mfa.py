@@ -22,7 +22,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from communities.models import Community
-from members.models import User
+from members.models import PrivacyEvent, User
 from tests.conftest import make_community
 from tests.factories import UserFactory
 
@@ -284,6 +284,26 @@ def test_who_must_use_it_cannot_turn_the_app_off(client: Client, site_admin: Use
     response = client.post("/accounts/2fa/totp/deactivate/")
     assert response.status_code == 200
     assert Authenticator.objects.filter(user=site_admin, type=Authenticator.Type.TOTP).exists()
+
+
+@committing
+def test_second_factor_changes_go_into_the_account_audit(client: Client) -> None:
+    user = UserFactory()
+    client.force_login(user)
+    _turn_on(client)  # the app and, with it, the recovery codes
+    assert client.post("/accounts/2fa/recovery-codes/generate/").status_code == 302
+    assert client.post("/accounts/2fa/totp/deactivate/").status_code == 302
+    kinds = sorted(PrivacyEvent.objects.filter(account_id=user.pk).values_list("kind", flat=True))
+    assert kinds == sorted(
+        [
+            PrivacyEvent.Kind.SECOND_FACTOR_ADDED,
+            PrivacyEvent.Kind.SECOND_FACTOR_ADDED,
+            PrivacyEvent.Kind.RECOVERY_CODES_RENEWED,
+            # Turning the app off removes the recovery codes it leaves dangling too.
+            PrivacyEvent.Kind.SECOND_FACTOR_REMOVED,
+            PrivacyEvent.Kind.SECOND_FACTOR_REMOVED,
+        ]
+    )
 
 
 @committing
