@@ -6,12 +6,14 @@ Unique markers are planted through the services, one kind of confidential text e
 site from `/` (every same-site link and htmx `hx-get` URL, bounded), asks for every URL
 the member's crawl found, for the search, similar-questions and mention endpoints with
 each marker as query, the calendar feed, the value exports and the digest preview; every
-mail job runs and every email is read. The markers must occur zero times outside, and
+mail job runs and every email is read, and so is each persona's own data export. The
+markers must occur zero times outside, and
 the member's crawl (the positive control) must find every kind, so the test cannot pass
 by crawling nothing.
 """
 
 import re
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +49,7 @@ from meetings.services.proposals import proposal_create
 from meetings.services.rsvps import rsvp_set
 from meetings.tasks import send_reminders
 from members.models import User
+from members.services import export_request
 from outbox.models import Message
 from outbox.services import message_deliver
 from tests.conftest import make_community
@@ -511,6 +514,17 @@ def _emails_to(address: str) -> str:
     return "\n".join(texts)
 
 
+def _export_text(user: User, capture: Any) -> str:
+    """Everything in the person's data export (the zip the privacy page offers)."""
+    with capture(execute=True):
+        export = export_request(user=user)
+    export.refresh_from_db()
+    with export.file.open("rb") as handle, zipfile.ZipFile(handle) as archive:
+        return "\n".join(
+            archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+        )
+
+
 def test_no_marker_leaves_the_confidential_community(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -554,6 +568,8 @@ def test_no_marker_leaves_the_confidential_community(
     }, answered
     inside_mail = _emails_to(w.colleague.email) + _emails_to(w.member.email)
     assert PREFIX in inside_mail.lower(), "no email inside the community carried a marker"
+    # The author's own data export holds what they wrote: the export is read below too.
+    assert PREFIX in _export_text(w.member, django_capture_on_commit_callbacks).lower()
 
     leaks = []
     # What the community's own sponsors may see by design, on its dashboard only
@@ -568,6 +584,7 @@ def test_no_marker_leaves_the_confidential_community(
         _endpoints(client, w, user, collected)
         if user is not None:
             collected.texts["email"] = _emails_to(user.email)
+            collected.texts["data export"] = _export_text(user, django_capture_on_commit_callbacks)
         if persona in allowed:
             prefix, markers = allowed[persona]
             for where, text in collected.texts.items():
