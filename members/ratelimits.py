@@ -42,7 +42,8 @@ The rules today:
 - ``email_link``: the one-click pages of emails (``outbox.views.one_click_guard``, the
   meetings' RSVP links), per address, GET and POST alike: they need no session.
 - ``calendar_feed``: fetches of a personal calendar feed, per address.
-- ``value_tap``: reserved for value taps.
+- ``value_tap``: value captures ("This helped", "I'll use this", "I used this"), per
+  person.
 - ``public_read``: pages of communities open to the public, per address, for visitors
   who are not signed in.
 

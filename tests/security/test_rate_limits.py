@@ -97,6 +97,20 @@ def test_reactions_are_limited(
     assert Reaction.objects.filter(user=core_member).count() == 2
 
 
+def test_value_taps_are_limited(
+    client: Client, limits, thread: Thread, core_member: User, member: User
+) -> None:
+    from value_cycles.models import ValueEvent
+
+    limits(value_tap="2/h")
+    replies = [reply_create(thread=thread, author=member, body=f"Tip {n}.") for n in range(3)]
+    _signed_in(client, core_member)
+    for reply in replies[:2]:
+        assert client.post(f"/value/reply/{reply.pk}/helped/").status_code == 302
+    assert_refused(client.post(f"/value/reply/{replies[2].pk}/helped/"))
+    assert ValueEvent.objects.filter(member=core_member).count() == 2
+
+
 def test_flags_are_limited(
     client: Client, limits, thread: Thread, core_member: User, member: User
 ) -> None:

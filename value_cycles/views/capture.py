@@ -18,6 +18,7 @@ from communities.models import Community
 from discussions.permissions import get_reply_for_user_or_404, get_thread_for_user_or_404
 from discussions.selectors.knowledge import knowledge_page_get
 from meetings.permissions import get_meeting_for_user_or_404
+from members.ratelimits import rate_limit
 from members.types import AuthenticatedHttpRequest
 from value_cycles.forms import EventForm
 from value_cycles.models import Cycle
@@ -90,15 +91,19 @@ def _form(request: AuthenticatedHttpRequest, located: Located, cycle: int) -> Ht
 
 
 def _views(locate: Callable[..., Located], kind: str) -> list:  # type: ignore[type-arg]
+    # Taps are cheap to send and each writes a row: one rule for all three (POSTs only).
     @require_POST
+    @rate_limit("value_tap")
     def helped_view(request: AuthenticatedHttpRequest, **kwargs: object) -> HttpResponse:
         return _helped(request, locate(request, **kwargs))
 
     @require_http_methods(["GET", "POST"])
+    @rate_limit("value_tap")
     def will_use_view(request: AuthenticatedHttpRequest, **kwargs: object) -> HttpResponse:
         return _form(request, locate(request, **kwargs), Cycle.POTENTIAL)
 
     @require_http_methods(["GET", "POST"])
+    @rate_limit("value_tap")
     def used_view(request: AuthenticatedHttpRequest, **kwargs: object) -> HttpResponse:
         return _form(request, locate(request, **kwargs), Cycle.APPLIED)
 
