@@ -27,6 +27,8 @@ def follow_up_source_title(follow_up: FollowUp) -> str:
         return follow_up.source_thread.title
     if follow_up.source_page is not None:
         return follow_up.source_page.title
+    if follow_up.source_meeting is not None:
+        return follow_up.source_meeting.title
     return ""
 
 
@@ -47,7 +49,12 @@ def follow_up_record(*, follow_up: FollowUp) -> None:
 def render_follow_up(message: Message) -> Email | None:
     follow_up = (
         FollowUp.objects.select_related(
-            "user", "community", "source_reply__thread", "source_thread", "source_page"
+            "user",
+            "community",
+            "source_reply__thread",
+            "source_thread",
+            "source_page",
+            "source_meeting",
         )
         .filter(
             pk=message.payload.get("follow_up"),

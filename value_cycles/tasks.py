@@ -72,7 +72,12 @@ def ask_follow_up(*, follow_up_id: int) -> bool:
     (or no longer able to read the source) is not asked: the follow-up closes."""
     follow_up = (
         FollowUp.objects.select_related(
-            "user", "community", "source_reply__thread", "source_thread", "source_page"
+            "user",
+            "community",
+            "source_reply__thread",
+            "source_thread",
+            "source_page",
+            "source_meeting",
         )
         .filter(pk=follow_up_id, state__in=DUE_STATES, due_at__lte=timezone.now())
         .first()

@@ -13,6 +13,7 @@ from communities.models import Community
 from discussions.models import Thread
 from members.models import User
 from tests.meetings.helpers import plan
+from value_cycles.emails import follow_up_source_title
 from value_cycles.models import Cycle, FollowUp, ValueEvent
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +57,8 @@ def test_what_will_you_do_with_this_asks_later_on_the_same_chain(
     assert will_use.cycle == Cycle.POTENTIAL and will_use.chain == helped.chain
     follow_up = FollowUp.objects.get(event=will_use)
     assert follow_up.source_meeting == meeting
+    # The follow-up email names the meeting (it named nothing for a meeting source).
+    assert follow_up_source_title(follow_up) == meeting.title
 
 
 def test_the_meeting_page_offers_value_capture_to_members_once_it_has_begun(
