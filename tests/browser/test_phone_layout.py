@@ -69,3 +69,15 @@ def test_the_first_thread_and_the_first_search_result_are_on_the_first_screen(
     assert first["y"] + first["height"] <= FIRST_SCREEN, first
     assert_accessible(page)
     assert_fits_phone_width(page)
+
+
+def test_the_whole_site_name_and_both_entry_links_fit_a_visitors_header(page: Page) -> None:
+    # The name wraps onto two lines instead of being cut ("Communities o"), and
+    # "Inloggen" and "Account maken" both stay on the screen.
+    page.goto("/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    brand = box(page, ".brand")
+    assert brand["height"] <= ONE_ROW
+    for link in page.locator("header .header-link, header .nav-list-row a").all():
+        found = link.bounding_box()
+        assert found is not None and found["x"] + found["width"] <= 360, link.inner_text()
