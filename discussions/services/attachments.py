@@ -216,6 +216,21 @@ def _storage_name(extension: str) -> str:
     return f"{secrets.token_hex(16)}{extension}"
 
 
+def attachments_check(files: Sequence[UploadedFile]) -> list[CheckedFile]:
+    """Check every upload (attachment_check) and report all that fail at once, so a
+    person fixes them in one go; nothing is stored."""
+    checked: list[CheckedFile] = []
+    errors: list[ValidationError] = []
+    for upload in files:
+        try:
+            checked.append(attachment_check(upload))
+        except ValidationError as error:
+            errors.append(error)
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
 @transaction.atomic
 def attachments_add(
     *, post: Thread | Reply, files: Sequence[UploadedFile], by: User
@@ -235,15 +250,7 @@ def attachments_add(
             _("A post can have at most %(count)s attachments.") % {"count": MAX_FILES_PER_POST},
             code="too_many_files",
         )
-    checked: list[CheckedFile] = []
-    errors: list[ValidationError] = []
-    for upload in files:
-        try:
-            checked.append(attachment_check(upload))
-        except ValidationError as error:
-            errors.append(error)
-    if errors:
-        raise ValidationError(errors)
+    checked = attachments_check(files)
     created: list[Attachment] = []
     try:
         for item in checked:

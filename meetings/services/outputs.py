@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from communities.models import AuditEvent
 from communities.services.audit import audit_record
 from discussions.markdown import render_markdown
-from discussions.services.attachments import CheckedFile, attachment_check
+from discussions.services.attachments import attachments_check
 from meetings.models import Meeting, MeetingOutput, OutputFile
 from meetings.permissions import can_plan_meetings, is_member
 from members.models import User
@@ -79,15 +79,7 @@ def output_files_add(
             _("A meeting can have at most %(count)s files.") % {"count": MAX_FILES_PER_MEETING},
             code="too_many_files",
         )
-    checked: list[CheckedFile] = []
-    errors: list[ValidationError] = []
-    for upload in files:
-        try:
-            checked.append(attachment_check(upload))
-        except ValidationError as error:
-            errors.append(error)
-    if errors:
-        raise ValidationError(errors)
+    checked = attachments_check(files)
     created: list[OutputFile] = []
     try:
         for item in checked:
