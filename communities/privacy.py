@@ -17,7 +17,7 @@ from communities.models import (
     StageChange,
 )
 from members.models import User
-from members.privacy import Row, register_exporter
+from members.privacy import Row, labelled_rows, register_exporter
 
 
 def membership_rows(user: User) -> list[Row]:
@@ -85,29 +85,36 @@ def invitation_rows(user: User) -> list[Row]:
 def proposal_rows(user: User) -> list[Row]:
     """Communities the person proposed, supported, or decided on as a site admin."""
     return [
-        *(
-            {"record": "proposed", **row}
-            for row in CommunityProposal.objects.filter(proposer=user)
-            .order_by("pk")
-            .values("name", "focus", "urgency", "member_value", "who_else", "state", "created_at")
+        *labelled_rows(
+            CommunityProposal.objects.filter(proposer=user),
+            "name",
+            "focus",
+            "urgency",
+            "member_value",
+            "who_else",
+            "state",
+            "created_at",
+            label="proposed",
         ),
-        *(
-            {"record": "would_join", **row}
-            for row in ProposalSupport.objects.filter(user=user)
-            .order_by("pk")
-            .values("proposal__name", "created_at")
+        *labelled_rows(
+            ProposalSupport.objects.filter(user=user),
+            "proposal__name",
+            "created_at",
+            label="would_join",
         ),
-        *(
-            {"record": "decided", **row}
-            for row in CommunityProposal.objects.filter(decided_by=user)
-            .order_by("pk")
-            .values("name", "state", "decided_at")
+        *labelled_rows(
+            CommunityProposal.objects.filter(decided_by=user),
+            "name",
+            "state",
+            "decided_at",
+            label="decided",
         ),
-        *(
-            {"record": "proposal_action", **row}
-            for row in ProposalEvent.objects.filter(actor=user)
-            .order_by("pk")
-            .values("proposal__name", "action", "created_at")
+        *labelled_rows(
+            ProposalEvent.objects.filter(actor=user),
+            "proposal__name",
+            "action",
+            "created_at",
+            label="proposal_action",
         ),
     ]
 

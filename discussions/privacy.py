@@ -7,7 +7,6 @@ notification or a reaction names the post by id only, since the person may no lo
 be allowed to read it."""
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Q
 from django.db.models.fields.files import FieldFile
@@ -28,7 +27,7 @@ from discussions.models import (
     Thread,
 )
 from members.models import User
-from members.privacy import Row, register_exporter
+from members.privacy import Row, labelled_rows, register_exporter
 
 
 def post_rows(user: User) -> list[Row]:
@@ -95,11 +94,8 @@ def attachment_files(user: User) -> Iterable[tuple[str, FieldFile]]:
 
 
 def bookkeeping_rows(user: User) -> list[Row]:
-    def rows(queryset: Any, *fields: str, label: str) -> list[Row]:
-        return [{"record": label, **row} for row in queryset.order_by("pk").values(*fields)]
-
     return [
-        *rows(
+        *labelled_rows(
             Reaction.objects.filter(user=user),
             "thread_id",
             "reply_id",
@@ -107,14 +103,16 @@ def bookkeeping_rows(user: User) -> list[Row]:
             "created_at",
             label="reaction",
         ),
-        *rows(ReadState.objects.filter(user=user), "thread_id", "last_read_at", label="read"),
-        *rows(
+        *labelled_rows(
+            ReadState.objects.filter(user=user), "thread_id", "last_read_at", label="read"
+        ),
+        *labelled_rows(
             CommunityVisit.objects.filter(user=user),
             "community__name",
             "last_visit_at",
             label="visit",
         ),
-        *rows(
+        *labelled_rows(
             Subscription.objects.filter(user=user),
             "thread_id",
             "community__name",
@@ -122,7 +120,7 @@ def bookkeeping_rows(user: User) -> list[Row]:
             "updated_at",
             label="subscription",
         ),
-        *rows(
+        *labelled_rows(
             Notification.objects.filter(recipient=user),
             "kind",
             "thread_id",
@@ -132,13 +130,13 @@ def bookkeeping_rows(user: User) -> list[Row]:
             "emailed_at",
             label="notification",
         ),
-        *rows(
+        *labelled_rows(
             Notification.objects.filter(actor=user),
             "kind",
             "created_at",
             label="caused_notification",
         ),
-        *rows(
+        *labelled_rows(
             Flag.objects.filter(reporter=user),
             "thread_id",
             "reply_id",
@@ -146,8 +144,8 @@ def bookkeeping_rows(user: User) -> list[Row]:
             "created_at",
             label="flag",
         ),
-        *rows(Flag.objects.filter(resolved_by=user), "resolved_at", label="resolved_flag"),
-        *rows(
+        *labelled_rows(Flag.objects.filter(resolved_by=user), "resolved_at", label="resolved_flag"),
+        *labelled_rows(
             CommunityMute.objects.filter(user=user),
             "community__name",
             "until",
@@ -155,7 +153,7 @@ def bookkeeping_rows(user: User) -> list[Row]:
             "created_at",
             label="muted",
         ),
-        *rows(
+        *labelled_rows(
             CommunityMute.objects.filter(muted_by=user),
             "community__name",
             "created_at",

@@ -9,47 +9,54 @@ from django.db.models import Count
 
 from facilitation.models import AnswerRequest, FacilitatorNote, Nudge, NudgeRecipient, PlaybookTick
 from members.models import User
-from members.privacy import Row, register_exporter
+from members.privacy import Row, labelled_rows, register_exporter
 
 
 def facilitation_rows(user: User) -> list[Row]:
     return [
-        *(
-            {"record": "asked_to_answer", **row}
-            for row in AnswerRequest.objects.filter(asked=user)
-            .order_by("pk")
-            .values("community__name", "thread_id", "created_at")
+        *labelled_rows(
+            AnswerRequest.objects.filter(asked=user),
+            "community__name",
+            "thread_id",
+            "created_at",
+            label="asked_to_answer",
         ),
-        *(
-            {"record": "asked_someone_to_answer", **row}
-            for row in AnswerRequest.objects.filter(asked_by=user)
-            .order_by("pk")
-            .values("community__name", "thread_id", "created_at")
+        *labelled_rows(
+            AnswerRequest.objects.filter(asked_by=user),
+            "community__name",
+            "thread_id",
+            "created_at",
+            label="asked_someone_to_answer",
         ),
-        *(
-            {"record": "note_received", **row}
-            for row in NudgeRecipient.objects.filter(user=user)
-            .order_by("pk")
-            .values("community__name", "nudge__message", "created_at")
+        *labelled_rows(
+            NudgeRecipient.objects.filter(user=user),
+            "community__name",
+            "nudge__message",
+            "created_at",
+            label="note_received",
         ),
-        *(
-            {"record": "note_sent", **row}
-            for row in Nudge.objects.filter(sent_by=user)
-            .annotate(recipients_count=Count("recipients"))
-            .order_by("pk")
-            .values("community__name", "message", "recipients_count", "created_at")
+        *labelled_rows(
+            Nudge.objects.filter(sent_by=user).annotate(recipients_count=Count("recipients")),
+            "community__name",
+            "message",
+            "recipients_count",
+            "created_at",
+            label="note_sent",
         ),
-        *(
-            {"record": "facilitator_note", **row}
-            for row in FacilitatorNote.objects.filter(author=user)
-            .order_by("pk")
-            .values("community__name", "body", "created_at", "edited_at")
+        *labelled_rows(
+            FacilitatorNote.objects.filter(author=user),
+            "community__name",
+            "body",
+            "created_at",
+            "edited_at",
+            label="facilitator_note",
         ),
-        *(
-            {"record": "playbook_step_ticked", **row}
-            for row in PlaybookTick.objects.filter(ticked_by=user)
-            .order_by("pk")
-            .values("community__name", "item", "ticked_at")
+        *labelled_rows(
+            PlaybookTick.objects.filter(ticked_by=user),
+            "community__name",
+            "item",
+            "ticked_at",
+            label="playbook_step_ticked",
         ),
     ]
 

@@ -3,8 +3,6 @@ person organised, their answers, attendance, proposals, votes, outputs they wrot
 own, files they uploaded and their calendar feeds (not the token); the emails sent to
 them are the outbox's part."""
 
-from typing import Any
-
 from django.db.models import Q
 
 from meetings.models import (
@@ -18,15 +16,12 @@ from meetings.models import (
     TopicVote,
 )
 from members.models import User
-from members.privacy import Row, register_exporter
+from members.privacy import Row, labelled_rows, register_exporter
 
 
 def meeting_rows(user: User) -> list[Row]:
-    def rows(queryset: Any, *fields: str, label: str) -> list[Row]:
-        return [{"record": label, **row} for row in queryset.order_by("pk").values(*fields)]
-
     return [
-        *rows(
+        *labelled_rows(
             Meeting.objects.filter(organiser=user),
             "id",
             "community__name",
@@ -37,17 +32,19 @@ def meeting_rows(user: User) -> list[Row]:
             "place",
             label="organised",
         ),
-        *rows(
+        *labelled_rows(
             Rsvp.objects.filter(user=user), "meeting_id", "answer", "answered_at", label="answer"
         ),
-        *rows(Attendance.objects.filter(user=user), "meeting_id", "created_at", label="attended"),
-        *rows(
+        *labelled_rows(
+            Attendance.objects.filter(user=user), "meeting_id", "created_at", label="attended"
+        ),
+        *labelled_rows(
             Attendance.objects.filter(marked_by=user),
             "meeting_id",
             "created_at",
             label="marked_attendance",
         ),
-        *rows(
+        *labelled_rows(
             TopicProposal.objects.filter(proposer=user),
             "id",
             "community__name",
@@ -57,14 +54,16 @@ def meeting_rows(user: User) -> list[Row]:
             "created_at",
             label="proposal",
         ),
-        *rows(
+        *labelled_rows(
             TopicProposal.objects.filter(decided_by=user),
             "id",
             "decided_at",
             label="decided_proposal",
         ),
-        *rows(TopicVote.objects.filter(user=user), "proposal_id", "created_at", label="vote"),
-        *rows(
+        *labelled_rows(
+            TopicVote.objects.filter(user=user), "proposal_id", "created_at", label="vote"
+        ),
+        *labelled_rows(
             MeetingOutput.objects.filter(Q(author=user) | Q(owner=user)),
             "meeting_id",
             "kind",
@@ -73,13 +72,13 @@ def meeting_rows(user: User) -> list[Row]:
             "created_at",
             label="output",
         ),
-        *rows(
+        *labelled_rows(
             CalendarFeed.objects.filter(user=user),
             "created_at",
             "revoked_at",
             label="calendar_feed",
         ),
-        *rows(
+        *labelled_rows(
             OutputFile.objects.filter(uploaded_by=user),
             "meeting_id",
             "display_name",

@@ -7,7 +7,7 @@ from django.apps import apps
 from django.db.models.fields.files import FieldFile
 
 from members.models import DataExport, PrivacyEvent, User
-from members.privacy import Row, register_exporter, register_not_personal
+from members.privacy import Row, labelled_rows, register_exporter, register_not_personal
 
 
 def account_rows(user: User) -> list[Row]:
@@ -61,21 +61,24 @@ def sign_in_rows(user: User) -> list[Row]:
     accounts (the provider and the id it gave, not the raw claims)."""
     from allauth.mfa.models import Authenticator
 
-    rows: list[Row] = [
-        {"record": "second_factor", **row}
-        for row in Authenticator.objects.filter(user=user)
-        .order_by("pk")
-        .values("type", "created_at", "last_used_at")
-    ]
+    rows = labelled_rows(
+        Authenticator.objects.filter(user=user),
+        "type",
+        "created_at",
+        "last_used_at",
+        label="second_factor",
+    )
     if apps.is_installed("allauth.socialaccount"):  # only when SSO is configured
         from allauth.socialaccount.models import SocialAccount
 
-        rows += [
-            {"record": "organisation_sign_in", **row}
-            for row in SocialAccount.objects.filter(user=user)
-            .order_by("pk")
-            .values("provider", "uid", "date_joined", "last_login")
-        ]
+        rows += labelled_rows(
+            SocialAccount.objects.filter(user=user),
+            "provider",
+            "uid",
+            "date_joined",
+            "last_login",
+            label="organisation_sign_in",
+        )
     return rows
 
 

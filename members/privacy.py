@@ -51,6 +51,12 @@ _not_personal: dict[str, str] = {}
 _export_ready: list[Callable[["DataExport"], None]] = []
 
 
+def labelled_rows(queryset: Any, *fields: str, label: str) -> list[Row]:
+    """The queryset's `fields` as rows in the export, oldest first, each with its
+    `record` label (what kind of record it is): the shape every app's part uses."""
+    return [{"record": label, **row} for row in queryset.order_by("pk").values(*fields)]
+
+
 def register_exporter(
     name: str, *, fields: Iterable[str], rows: Rows, files: Files | None = None
 ) -> None:

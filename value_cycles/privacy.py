@@ -2,21 +2,16 @@
 value records with their consent tier, the consent changes they made (with their
 time), their follow-ups, stories and aspirations."""
 
-from typing import Any
-
 from django.db.models import Q
 
 from members.models import User
-from members.privacy import Row, register_exporter
+from members.privacy import Row, labelled_rows, register_exporter
 from value_cycles.models import Aspiration, ConsentChange, FollowUp, ValueEvent, ValueStory
 
 
 def value_rows(user: User) -> list[Row]:
-    def rows(queryset: Any, *fields: str, label: str) -> list[Row]:
-        return [{"record": label, **row} for row in queryset.order_by("pk").values(*fields)]
-
     return [
-        *rows(
+        *labelled_rows(
             ValueEvent.objects.filter(member=user),
             "id",
             "community__name",
@@ -33,7 +28,7 @@ def value_rows(user: User) -> list[Row]:
             "updated_at",
             label="value_event",
         ),
-        *rows(
+        *labelled_rows(
             ConsentChange.objects.filter(changed_by=user),
             "event_id",
             "story_id",
@@ -42,7 +37,7 @@ def value_rows(user: User) -> list[Row]:
             "changed_at",
             label="consent_change",
         ),
-        *rows(
+        *labelled_rows(
             FollowUp.objects.filter(user=user),
             "community__name",
             "reason",
@@ -53,7 +48,7 @@ def value_rows(user: User) -> list[Row]:
             "answer",
             label="follow_up",
         ),
-        *rows(
+        *labelled_rows(
             ValueStory.objects.filter(Q(created_by=user) | Q(authors=user)).distinct(),
             "id",
             "community__name",
@@ -70,7 +65,7 @@ def value_rows(user: User) -> list[Row]:
             "created_at",
             label="story",
         ),
-        *rows(
+        *labelled_rows(
             Aspiration.objects.filter(author=user),
             "community__name",
             "cycle",
