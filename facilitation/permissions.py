@@ -32,7 +32,6 @@ from communities.permissions import (
     Role,
     access_of,
     can_manage_community,
-    get_community_for_manager_or_403,
     get_community_for_user_or_404,
 )
 from discussions.models import Thread
@@ -112,13 +111,8 @@ def may_be_nudged(person: User, community: Community) -> bool:
 # === The act side: seeding threads, notes, the playbook ====================================
 
 
-def can_act_in(user: Viewer, community: Community) -> bool:
-    """Seed threads and tick the playbook: the same people who act in the console."""
-    return can_act_in_console(user, community)
-
-
-def get_community_for_acting_or_403(user: Viewer, slug: str) -> Community:
-    return get_community_for_manager_or_403(user, slug)
+# Seeding threads and ticking the playbook are acts of the console: `can_act_in_console`
+# and `get_community_for_console_actor_or_404` decide them too.
 
 
 def notes_visible_to(user: Viewer) -> QuerySet[FacilitatorNote]:
@@ -147,7 +141,7 @@ def get_note_for_user_or_404(user: Viewer, community: Community, note_id: int) -
 
 
 def can_write_notes(user: Viewer, community: Community) -> bool:
-    return can_manage_community(user, community)
+    return can_act_in_console(user, community)
 
 
 def can_edit_note(user: Viewer, note: FacilitatorNote) -> bool:

@@ -8,7 +8,7 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 
 from communities.models import Community
 from facilitation.models import FacilitatorNote, PlaybookTick, SeedTemplate
-from facilitation.permissions import can_act_in, notes_visible_to
+from facilitation.permissions import can_act_in_console, notes_visible_to
 from facilitation.playbook import Playbook, Step, playbook_for
 from members.models import User
 from members.types import Viewer
@@ -100,7 +100,7 @@ class ActPanel:
 def act_context(user: Viewer, community: Community) -> dict[str, object]:
     """Context for templates/facilitation/_act_panel.html, from two queries (the ticks,
     the latest note); `act` is None, with no query, for who may not act here."""
-    if not can_act_in(user, community):
+    if not can_act_in_console(user, community):
         return {"act": None}
     note = (
         notes_visible_to(user)

@@ -13,7 +13,7 @@ from discussions.markdown import render_markdown
 from discussions.models import Thread
 from discussions.services.posts import thread_create
 from facilitation.models import SEED_KINDS, FacilitatorNote, PlaybookTick, SeedTemplate
-from facilitation.permissions import can_act_in, can_edit_note, can_write_notes
+from facilitation.permissions import can_act_in_console, can_edit_note, can_write_notes
 from facilitation.playbook import step_keys
 from members.models import User
 
@@ -33,7 +33,7 @@ def seed_thread_post(
     """Start a thread from a template, as edited by the facilitator. The thread is the
     facilitator's own post, through `thread_create` (which checks again that they may
     start one: a site admin who is not a member may not)."""
-    if not can_act_in(by, community):
+    if not can_act_in_console(by, community):
         raise PermissionDenied
     if kind not in {value for value, _label in SEED_KINDS}:
         raise ValidationError(_("Choose a question, a tip or a story."))
@@ -95,7 +95,7 @@ def note_delete(*, note: FacilitatorNote, by: User) -> None:
 def playbook_tick_toggle(*, community: Community, by: User, item: str) -> bool:
     """Tick a step of the community's current playbook off, or untick it; returns
     whether it is ticked now. Idempotent under a double click: one row per step."""
-    if not can_act_in(by, community):
+    if not can_act_in_console(by, community):
         raise PermissionDenied
     if item not in step_keys(community.stage):
         raise ValidationError(_("That step is not in this stage's playbook."))

@@ -16,7 +16,7 @@ from facilitation.act_forms import NoteForm, SeedForm, TickForm
 from facilitation.models import SeedTemplate
 from facilitation.permissions import (
     can_edit_note,
-    get_community_for_acting_or_403,
+    get_community_for_console_actor_or_404,
     get_community_for_notes_or_404,
     get_note_for_user_or_404,
 )
@@ -39,7 +39,7 @@ def _language(community: Community) -> str:
 
 @require_GET
 def seed_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = get_community_for_acting_or_403(request.user, slug)
+    community = get_community_for_console_actor_or_404(request.user, slug)
     templates = list(seed_templates_for(community))
     language = _language(community)
     for template in templates:
@@ -57,7 +57,7 @@ def seed_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
 def seed_template_view(
     request: AuthenticatedHttpRequest, slug: str, template_id: int
 ) -> HttpResponse:
-    community = get_community_for_acting_or_403(request.user, slug)
+    community = get_community_for_console_actor_or_404(request.user, slug)
     template = get_object_or_404(SeedTemplate, pk=template_id, is_active=True)
     language = _language(community)
     initial = {
@@ -125,14 +125,14 @@ def note_delete_view(request: AuthenticatedHttpRequest, slug: str, note_id: int)
 
 @require_GET
 def playbook_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = get_community_for_acting_or_403(request.user, slug)
+    community = get_community_for_console_actor_or_404(request.user, slug)
     context = {"community": community, "state": playbook_state(community)}
     return render(request, "facilitation/playbook.html", context)
 
 
 @require_POST
 def playbook_tick_view(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
-    community = get_community_for_acting_or_403(request.user, slug)
+    community = get_community_for_console_actor_or_404(request.user, slug)
     form = TickForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Choose a step of the playbook."))
